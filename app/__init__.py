@@ -1,0 +1,1 @@
+"""HOW people touch stdeval: the Streamlit web app and the command line."""

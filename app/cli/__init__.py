@@ -1,0 +1,34 @@
+"""The ``stdeval`` command line: one typer app, one module per command group.
+
+Each module in ``COMMAND_MODULES`` exposes ``register(app: typer.Typer) -> None``.
+The command line never imports streamlit (ARCHITECTURE.md import rules);
+``stdeval serve`` starts Streamlit as a separate process.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "app.cli.init_cmd",
+    "app.cli.demo_cmd",
+    "app.cli.serve_cmd",
+)
+
+cli = typer.Typer(
+    name="stdeval",
+    help="stdeval — 网络安全标准实施效果评价平台 / cybersecurity standards evaluation platform.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for _module in COMMAND_MODULES:
+    importlib.import_module(_module).register(cli)
+
+
+def main() -> None:
+    """Entry point of the ``stdeval`` console script."""
+    cli()

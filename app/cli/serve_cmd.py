@@ -1,0 +1,44 @@
+"""``stdeval serve``: start the Streamlit dashboard on the configured warehouse."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from app.cli.options import DbOption
+from etl.settings import db_path, get_setting
+
+APP_FILE = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``serve`` command to ``app``."""
+
+    @app.command("serve")
+    def serve(
+        db: DbOption = None,
+        port: int = typer.Option(0, help="Port (default: STDEVAL_PORT, 8501)."),
+        headless: bool = typer.Option(True, help="Do not open a browser window."),
+    ) -> None:
+        """Start the dashboard (Streamlit) over the warehouse."""
+        path = db_path(db)
+        if not path.exists():
+            msg = (
+                f"warehouse {path} not found: run `stdeval demo` or `stdeval init` first / "
+                f"未找到数据仓库 {path}，请先运行 `stdeval demo` 或 `stdeval init`"
+            )
+            typer.echo(msg, err=True)
+            raise typer.Exit(1)
+        env = dict(os.environ, STDEVAL_DB=str(path.resolve()))
+        chosen = port or int(get_setting("STDEVAL_PORT"))
+        command = [
+            sys.executable, "-m", "streamlit", "run", str(APP_FILE),
+            "--server.port", str(chosen),
+            "--server.headless", "true" if headless else "false",
+            "--browser.gatherUsageStats", "false",
+        ]
+        raise typer.Exit(subprocess.call(command, env=env))

@@ -1,0 +1,1 @@
+"""Reusable pieces of the dashboard: charts, number formats, notices."""

@@ -1,0 +1,42 @@
+"""The one place that owns the dashboard's DuckDB connection and its caches.
+
+DuckDB lets one process hold a database file read-write, and a connection
+shared between Streamlit sessions fails with "connection is busy"; so the
+app opens one cached connection per warehouse file and hands each rerun
+its own ``cursor()``. Cached reads are keyed on a data version that changes
+after every load, so newly loaded rows show without a restart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+
+from etl.settings import db_path
+from etl.warehouse import connect
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    return connect(path)
+
+
+def warehouse_path() -> Path:
+    """Return the warehouse file the app shows (``STDEVAL_DB``)."""
+    return db_path(None).resolve()
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """Return a fresh cursor on the app's warehouse, for one rerun or thread."""
+    return _connection(str(warehouse_path())).cursor()
+
+
+def data_version(cur: duckdb.DuckDBPyConnection) -> str:
+    """Return a token that changes whenever rows are loaded into the warehouse."""
+    row = cur.execute(
+        "select count(*), coalesce(max(ingest_id), 0), coalesce(max(finished_at)::varchar, '')"
+        " from ingest_log"
+    ).fetchone()
+    return ":".join(str(v) for v in (row or ()))

@@ -1,0 +1,1 @@
+"""One file per dashboard page, routed by ``app/streamlit_app.py``."""

@@ -1,0 +1,203 @@
+"""The DuckDB warehouse: open it, bring its schema up to date, load the reference data.
+
+The schema lives in numbered SQL files under ``etl/sql/migrations/``. Each file
+is applied once, in order, inside a transaction, and recorded in
+``schema_version``; an older warehouse file therefore upgrades in place the
+next time any command opens it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from datasets import reference_data
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One forward migration: its version number, name and SQL text."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    """Return every migration shipped with stdeval, in version order.
+
+    Examples
+    --------
+    >>> [m.version for m in migrations()][:2]
+    [1, 2]
+    """
+    folder = resources.files("etl") / "sql" / "migrations"
+    found: list[Migration] = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), match.group(2), entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        msg = f"migrations must be numbered 1..n without gaps, found {versions}"
+        raise RuntimeError(msg)
+    return found
+
+
+def latest_version() -> int:
+    """Return the schema version that the shipped migrations bring a warehouse to."""
+    return migrations()[-1].version
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file at ``path`` (creating its folder when writing).
+
+    A read-write connection also brings the schema up to date, so every
+    command works on a warehouse written by an older stdeval.
+    """
+    path = Path(path)
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    migrate(con)
+    return con
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Return the schema version of the warehouse behind ``con`` (0 for an empty file)."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_version'"
+    ).fetchone()
+    if not exists or exists[0] == 0:
+        return 0
+    row = con.execute("select coalesce(max(version), 0) from schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection, *, target: int | None = None) -> list[int]:
+    """Apply every migration newer than the warehouse's version, up to ``target``.
+
+    Returns the versions applied (empty when the warehouse was up to date).
+    Each migration runs in its own transaction together with its
+    ``schema_version`` row, so a failure leaves the earlier version intact.
+    """
+    con.execute(
+        "create table if not exists schema_version ("
+        " version integer primary key, name varchar not null,"
+        " applied_at timestamp not null default current_timestamp)"
+    )
+    current = schema_version(con)
+    applied: list[int] = []
+    for migration in migrations():
+        if migration.version <= current or (target is not None and migration.version > target):
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(migration.sql)
+            con.execute(
+                "insert into schema_version (version, name) values (?, ?)",
+                [migration.version, migration.name],
+            )
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(migration.version)
+    return applied
+
+
+def _upsert_reference(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Insert the rows of ``frame`` into ``table``, replacing rows with the same key."""
+    if table not in _REFERENCE_TABLES:
+        msg = f"{table!r} is not a reference table"
+        raise ValueError(msg)
+    columns = ", ".join(frame.columns)
+    con.register("_reference_rows", frame.to_arrow())
+    try:
+        con.execute(
+            f"insert or replace into {table} ({columns}) select {columns} from _reference_rows"
+        )
+    finally:
+        con.unregister("_reference_rows")
+    return frame.height
+
+
+_REFERENCE_TABLES = ("priority_area", "region", "org_type")
+
+
+@dataclass(frozen=True)
+class InitSummary:
+    """What ``init_warehouse`` found or wrote."""
+
+    path: str
+    schema_version: int
+    migrations_applied: tuple[int, ...]
+    priority_areas: int
+    regions: int
+    org_types: int
+    standards: int
+    standards_added: int
+
+
+def init_warehouse(path: str | Path) -> InitSummary:
+    """Create or upgrade the warehouse at ``path`` and load the reference data.
+
+    Idempotent: running it twice changes nothing. The reference tables are
+    brought to the shipped content; catalogue rows are only added when their
+    code is missing, so updates ingested later (a new status, say) are kept.
+    """
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        applied = tuple(migrate(con))
+        con.execute("begin transaction")
+        try:
+            _upsert_reference(con, "priority_area", reference_data.priority_areas())
+            _upsert_reference(con, "region", reference_data.regions())
+            _upsert_reference(con, "org_type", reference_data.org_types())
+            added = _add_missing_standards(con, reference_data.standards())
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        counts = {
+            t: int(con.execute(f"select count(*) from {t}").fetchone()[0])  # type: ignore[index]
+            for t in ("priority_area", "region", "org_type", "standard")
+        }
+        return InitSummary(
+            path=str(path),
+            schema_version=schema_version(con),
+            migrations_applied=applied,
+            priority_areas=counts["priority_area"],
+            regions=counts["region"],
+            org_types=counts["org_type"],
+            standards=counts["standard"],
+            standards_added=added,
+        )
+    finally:
+        con.close()
+
+
+def _add_missing_standards(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> int:
+    """Insert the catalogue rows whose code is not in the warehouse yet; return how many."""
+    columns = ", ".join(frame.columns)
+    before = con.execute("select count(*) from standard").fetchone()
+    con.register("_catalogue_rows", frame.to_arrow())
+    try:
+        con.execute(
+            f"insert into standard ({columns}) select {columns} from _catalogue_rows c"
+            " where not exists (select 1 from standard s where s.code = c.code)"
+        )
+    finally:
+        con.unregister("_catalogue_rows")
+    after = con.execute("select count(*) from standard").fetchone()
+    return int(after[0]) - int(before[0])  # type: ignore[index]

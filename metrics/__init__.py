@@ -1,0 +1,1 @@
+"""WHAT the data means: indicators, weights, scores, reliability and related measures."""

@@ -1,0 +1,89 @@
+"""The Overview page, run with Streamlit's AppTest in both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.i18n import catalogue
+
+APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, db: Path, lang: str | None = None) -> AppTest:
+    monkeypatch.setenv("STDEVAL_DB", str(db))
+    if lang:
+        monkeypatch.setenv("STDEVAL_LANG", lang)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    for metric in at.metric:
+        if metric.label == label:
+            return metric.value
+    raise AssertionError(f"no metric labelled {label!r}: {[m.label for m in at.metric]}")
+
+
+def test_overview_shows_headline_figures_in_chinese_by_default(
+    monkeypatch: pytest.MonkeyPatch, demo_warehouse: Path
+) -> None:
+    at = _run(monkeypatch, demo_warehouse)
+    zh = catalogue("zh")
+    con = duckdb.connect(str(demo_warehouse), read_only=True)
+    standards, feedback, sites = con.execute(
+        "select (select count(*) from standard), (select count(*) from feedback),"
+        " (select count(*) from pilot_site)"
+    ).fetchone()
+    con.close()
+    assert at.title[0].value == zh["overview.title"]
+    assert _metric(at, zh["overview.standards"]) == f"{standards:,}"
+    assert _metric(at, zh["overview.feedback_rows"]) == f"{feedback:,}"
+    assert _metric(at, zh["overview.sites"]) == f"{sites:,}"
+    assert any(zh["common.demo_notice"] in w.value for w in at.warning)
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_language_switch_shows_the_page_in_english(
+    monkeypatch: pytest.MonkeyPatch, demo_warehouse: Path
+) -> None:
+    at = _run(monkeypatch, demo_warehouse)
+    at.sidebar.radio[0].set_value("en").run()
+    assert not at.exception
+    en = catalogue("en")
+    assert at.title[0].value == en["overview.title"]
+    assert _metric(at, en["overview.committed"]).startswith("CNY")
+    assert any(en["common.demo_notice"] in w.value for w in at.warning)
+
+
+def test_stdeval_lang_makes_english_the_default(
+    monkeypatch: pytest.MonkeyPatch, demo_warehouse: Path
+) -> None:
+    at = _run(monkeypatch, demo_warehouse, lang="en")
+    assert at.title[0].value == catalogue("en")["overview.title"]
+
+
+def test_a_missing_warehouse_is_explained_not_crashed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    at = _run(monkeypatch, tmp_path / "absent.duckdb")
+    assert at.error and "stdeval demo" in at.error[0].value
+
+
+def test_an_empty_warehouse_shows_zeros_and_no_demo_notice(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from etl.warehouse import init_warehouse
+
+    path = tmp_path / "empty.duckdb"
+    init_warehouse(path)
+    at = _run(monkeypatch, path)
+    zh = catalogue("zh")
+    assert _metric(at, zh["overview.feedback_rows"]) == "0"
+    assert not any(zh["common.demo_notice"] in w.value for w in at.warning)
+    assert any(zh["overview.no_feedback"] in i.value for i in at.info)

@@ -1,0 +1,28 @@
+"""Click through the real dashboard in chromium, as a newcomer would."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.i18n import catalogue
+from tests.browser.conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+
+def test_newcomer_sees_the_overview_in_chinese_then_english(served_app: str, page) -> None:
+    zh, en = catalogue("zh"), catalogue("en")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.goto(served_app, wait_until="domcontentloaded")
+    page.get_by_role("heading", name=zh["overview.title"]).first.wait_for(timeout=60_000)
+    page.get_by_text(zh["common.demo_notice"]).wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)
+    assert page.get_by_text(zh["overview.feedback_rows"]).count() >= 1
+    page.screenshot(path=str(SCREENSHOTS / "overview-zh.png"), full_page=True)
+
+    page.get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name=en["overview.title"]).first.wait_for(timeout=30_000)
+    page.get_by_text(en["common.demo_notice"]).wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)
+    assert page.get_by_text(en["overview.committed"]).count() >= 1
+    page.screenshot(path=str(SCREENSHOTS / "overview-en.png"), full_page=True)

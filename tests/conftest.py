@@ -1,0 +1,17 @@
+"""Shared fixtures: one small demo warehouse built once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small seeded demo warehouse (scale 0.05), built once and shared read-only."""
+    from etl.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path, scale=0.05, seed=7)
+    return path

@@ -1,0 +1,156 @@
+"""The warehouse: tables of DATA_MODEL.md, idempotent init, forward migrations."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.warehouse import connect, init_warehouse, latest_version, migrate, schema_version
+
+SHARED_CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "data" / "standards.csv"
+
+# Every table DATA_MODEL.md names, with the canonical columns it lists.
+CONTRACT: dict[str, set[str]] = {
+    "standard": {"code", "title_zh", "title_en", "category", "published", "effective",
+                 "status", "replaces", "priority_area"},
+    "priority_area": {"id", "name_zh", "name_en"},
+    "region": {"code", "name_zh", "name_en"},
+    "org_type": {"id", "name_zh", "name_en"},
+    "pilot_program": {"program_id", "name", "lead_department", "start_date", "end_date",
+                      "standards"},
+    "pilot_site": {"site_id", "program_id", "name", "region_code", "org_type", "sector"},
+    "feedback": {"site_id", "standard_code", "period", "status", "coverage_pct",
+                 "applicability", "operability", "clarity", "benefit", "satisfaction",
+                 "incidents_before", "incidents_after", "cost_cny", "problems", "suggestions"},
+    "survey": {"response_id", "survey_year", "region_code", "org_type", "org_size",
+               "standard_code", "aware", "adoption", "q_useful", "q_usable", "q_current",
+               "q_consistent", "q_testable", "q_satisfied"},
+    "funding": {"record_id", "fiscal_year", "source_type", "funder", "recipient", "purpose",
+                "flow", "amount_cny", "date", "standard_code", "program_id", "region_code"},
+    "award_nomination": {"nomination_id", "award_year", "category", "standard_code",
+                         "nominee_org", "status", "level", "prize_cny"},
+    "award_review": {"nomination_id", "judge_id", "criterion", "score", "conflict_of_interest"},
+    "lifecycle": {"project_id", "plan_no", "title", "approved", "draft", "consultation",
+                  "review", "approval", "published", "published_code"},
+}
+SOURCED = ("standard", "pilot_program", "pilot_site", "feedback", "survey", "funding",
+           "award_nomination", "award_review", "lifecycle")
+OPERATIONAL = ("ingest_log", "rejected_row", "audit_log", "score_run", "score_result",
+               "demo_truth", "schema_version")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    rows = con.execute(
+        "select column_name, data_type from information_schema.columns where table_name = ?",
+        [table],
+    ).fetchall()
+    return dict(rows)
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("wh") / "x.duckdb"
+    init_warehouse(path)
+    return path
+
+
+def test_init_creates_every_table_of_the_data_model(warehouse: Path) -> None:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    for table, columns in CONTRACT.items():
+        assert columns <= set(_columns(con, table)), table
+    for table in SOURCED:
+        assert {"source_sha256", "loaded_at"} <= set(_columns(con, table)), table
+    for table in OPERATIONAL:
+        assert _columns(con, table), table
+
+
+def test_columns_are_typed_as_the_data_model_says(warehouse: Path) -> None:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    feedback = _columns(con, "feedback")
+    assert feedback["applicability"] == "TINYINT"
+    assert feedback["cost_cny"] == "DECIMAL(18,2)"
+    assert _columns(con, "funding")["date"] == "DATE"
+    assert _columns(con, "survey")["aware"] == "BOOLEAN"
+    assert _columns(con, "lifecycle")["approved"] == "DATE"
+
+
+def test_init_loads_the_reference_data(warehouse: Path) -> None:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    with SHARED_CATALOGUE.open(encoding="utf-8") as handle:
+        catalogue_rows = sum(1 for _ in csv.DictReader(handle))
+    assert con.execute("select count(*) from priority_area").fetchone() == (13,)
+    assert con.execute("select count(*) from region").fetchone() == (34,)
+    assert con.execute("select count(*) from org_type").fetchone() == (6,)
+    assert con.execute("select count(*) from standard").fetchone() == (catalogue_rows,)
+    assert con.execute(
+        "select name_zh from region where code = '11'").fetchone() == ("北京市",)
+    assert con.execute(
+        "select count(*) from standard where source is null or source = ''").fetchone() == (0,)
+
+
+def test_init_twice_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "twice.duckdb"
+    first = init_warehouse(path)
+    con = duckdb.connect(str(path))
+    before = {t: con.execute(f"select * from {t} order by all").fetchall()
+              for t in ("priority_area", "region", "org_type", "schema_version")}
+    standards_before = con.execute(
+        "select * exclude (loaded_at) from standard order by code").fetchall()
+    con.close()
+    second = init_warehouse(path)
+    con = duckdb.connect(str(path))
+    after = {t: con.execute(f"select * from {t} order by all").fetchall() for t in before}
+    assert after == before
+    assert con.execute(
+        "select * exclude (loaded_at) from standard order by code").fetchall() == standards_before
+    assert first.migrations_applied == tuple(range(1, latest_version() + 1))
+    assert second.migrations_applied == ()
+    assert second.standards_added == 0
+
+
+def test_init_keeps_catalogue_updates(tmp_path: Path) -> None:
+    path = tmp_path / "kept.duckdb"
+    init_warehouse(path)
+    con = duckdb.connect(str(path))
+    code = con.execute("select code from standard order by code limit 1").fetchone()[0]
+    con.execute("update standard set status = 'withdrawn' where code = ?", [code])
+    con.close()
+    init_warehouse(path)
+    con = duckdb.connect(str(path))
+    assert con.execute("select status from standard where code = ?", [code]).fetchone() == (
+        "withdrawn",)
+
+
+def test_an_older_warehouse_upgrades_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    assert migrate(con, target=1) == [1]
+    assert schema_version(con) == 1
+    con.execute(
+        "insert into feedback (site_id, standard_code, period, applicability)"
+        " values ('S1', 'GB/T 22239-2019', '2024-Q2', 4)"
+    )
+    assert not _columns(con, "score_run")
+    con.close()
+
+    con = connect(path)  # any read-write open brings the schema up to date
+    assert schema_version(con) == latest_version()
+    assert _columns(con, "score_run")
+    assert con.execute("select site_id, applicability from feedback").fetchall() == [("S1", 4)]
+    assert con.execute("select count(*) from schema_version").fetchone() == (latest_version(),)
+
+
+def test_a_failing_migration_leaves_the_earlier_version(tmp_path: Path, monkeypatch) -> None:
+    from etl import warehouse
+
+    real = warehouse.migrations()
+    broken = [*real, warehouse.Migration(len(real) + 1, "broken", "create table t (x int); nonsense;")]
+    monkeypatch.setattr(warehouse, "migrations", lambda: broken)
+    con = duckdb.connect(str(tmp_path / "b.duckdb"))
+    with pytest.raises(duckdb.Error):
+        migrate(con)
+    assert schema_version(con) == len(real)
+    assert not _columns(con, "t")
