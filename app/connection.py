@@ -38,5 +38,5 @@ def data_version(cur: duckdb.DuckDBPyConnection) -> str:
     row = cur.execute(
         "select count(*), coalesce(max(ingest_id), 0), coalesce(max(finished_at)::varchar, '')"
         " from ingest_log"
-    ).fetchone()
-    return ":".join(str(v) for v in (row or ()))
+    ).fetchall()
+    return ":".join(str(v) for v in (row[0] if row else ()))

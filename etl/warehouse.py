@@ -72,15 +72,20 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     return con
 
 
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> object:
+    """Return the single value of a one-row query, fetching the result to its end."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """Return the schema version of the warehouse behind ``con`` (0 for an empty file)."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_name = 'schema_version'"
-    ).fetchone()
-    if not exists or exists[0] == 0:
+    exists = _scalar(
+        con, "select count(*) from information_schema.tables where table_name = 'schema_version'"
+    )
+    if not exists:
         return 0
-    row = con.execute("select coalesce(max(version), 0) from schema_version").fetchone()
-    return int(row[0]) if row else 0
+    return int(_scalar(con, "select coalesce(max(version), 0) from schema_version"))  # type: ignore[arg-type]
 
 
 def migrate(con: duckdb.DuckDBPyConnection, *, target: int | None = None) -> list[int]:
@@ -170,7 +175,7 @@ def init_warehouse(path: str | Path) -> InitSummary:
             con.execute("rollback")
             raise
         counts = {
-            t: int(con.execute(f"select count(*) from {t}").fetchone()[0])  # type: ignore[index]
+            t: int(_scalar(con, f"select count(*) from {t}"))  # type: ignore[arg-type]
             for t in ("priority_area", "region", "org_type", "standard")
         }
         return InitSummary(
@@ -190,7 +195,7 @@ def init_warehouse(path: str | Path) -> InitSummary:
 def _add_missing_standards(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> int:
     """Insert the catalogue rows whose code is not in the warehouse yet; return how many."""
     columns = ", ".join(frame.columns)
-    before = con.execute("select count(*) from standard").fetchone()
+    before = int(_scalar(con, "select count(*) from standard"))  # type: ignore[arg-type]
     con.register("_catalogue_rows", frame.to_arrow())
     try:
         con.execute(
@@ -199,5 +204,5 @@ def _add_missing_standards(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) 
         )
     finally:
         con.unregister("_catalogue_rows")
-    after = con.execute("select count(*) from standard").fetchone()
-    return int(after[0]) - int(before[0])  # type: ignore[index]
+    after = int(_scalar(con, "select count(*) from standard"))  # type: ignore[arg-type]
+    return after - before

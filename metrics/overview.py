@@ -49,7 +49,8 @@ def headline(con: duckdb.DuckDBPyConnection, *, site_ids: Sequence[str] | None) 
     site_ids
         ``None`` for the whole programme, else the pilot sites the user may see.
     """
-    row = con.execute(_sql("overview_headline"), _params(site_ids)).fetchone()
+    rows = con.execute(_sql("overview_headline"), _params(site_ids)).fetchall()
+    row = rows[0] if rows else None
     if row is None:  # pragma: no cover - an aggregate always returns one row
         msg = "the headline query returned no row"
         raise RuntimeError(msg)
@@ -84,5 +85,5 @@ def by_priority_area(
 
 def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
     """Return True when the warehouse holds synthetic demo data."""
-    row = con.execute(_sql("overview_is_demo")).fetchone()
-    return bool(row and row[0])
+    rows = con.execute(_sql("overview_is_demo")).fetchall()
+    return bool(rows and rows[0][0])

@@ -33,14 +33,16 @@ def _metric(at: AppTest, label: str) -> str:
 def test_overview_shows_headline_figures_in_chinese_by_default(
     monkeypatch: pytest.MonkeyPatch, demo_warehouse: Path
 ) -> None:
-    at = _run(monkeypatch, demo_warehouse)
-    zh = catalogue("zh")
-    con = duckdb.connect(str(demo_warehouse), read_only=True)
+    # Same configuration as the app's cached connection (DuckDB shares one
+    # instance per file within a process and refuses a different mode).
+    con = duckdb.connect(str(demo_warehouse))
     standards, feedback, sites = con.execute(
         "select (select count(*) from standard), (select count(*) from feedback),"
         " (select count(*) from pilot_site)"
-    ).fetchone()
+    ).fetchall()[0]
     con.close()
+    at = _run(monkeypatch, demo_warehouse)
+    zh = catalogue("zh")
     assert at.title[0].value == zh["overview.title"]
     assert _metric(at, zh["overview.standards"]) == f"{standards:,}"
     assert _metric(at, zh["overview.feedback_rows"]) == f"{feedback:,}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,8 +45,15 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 9
 
 
 @pytest.fixture(scope="session")
-def served_app(demo_warehouse: Path) -> Iterator[str]:
-    """Start ``stdeval serve`` on a free port over the demo warehouse; yield its URL."""
+def served_app(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start ``stdeval serve`` on a free port over a copy of the demo warehouse; yield its URL.
+
+    The server gets its own copy because DuckDB lets one process hold a file
+    read-write, and this test process may hold the shared demo warehouse.
+    """
+    copy = tmp_path_factory.mktemp("served") / "served.duckdb"
+    shutil.copyfile(demo_warehouse, copy)
+    demo_warehouse = copy
     port = _free_port()
     env = dict(os.environ, STDEVAL_DB=str(demo_warehouse), STDEVAL_LANG="zh")
     process = subprocess.Popen(
