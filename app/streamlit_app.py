@@ -11,7 +11,7 @@ from app.session import language_switch, translator
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
-st.set_page_config(page_title="stdeval", page_icon="🛡️", layout="wide")
+st.set_page_config(page_title="stdeval", layout="wide")
 language_switch()
 t = translator()
 st.sidebar.caption(t("app.tagline"))
@@ -22,7 +22,7 @@ if not warehouse_path().exists():
     st.stop()
 
 pages = [
-    st.Page(VIEWS / "overview.py", title=t("nav.overview"), icon="📊", url_path="overview",
+    st.Page(VIEWS / "overview.py", title=t("nav.overview"), url_path="overview",
             default=True),
 ]
 st.navigation(pages).run()

@@ -15,6 +15,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.init_cmd",
     "app.cli.demo_cmd",
     "app.cli.serve_cmd",
+    "app.cli.ingest_cmd",
+    "app.cli.template_cmd",
+    "app.cli.score_cmd",
 )
 
 cli = typer.Typer(

@@ -40,5 +40,6 @@ def register(app: typer.Typer) -> None:
             "--server.port", str(chosen),
             "--server.headless", "true" if headless else "false",
             "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "viewer",
         ]
         raise typer.Exit(subprocess.call(command, env=env))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 import polars as pl
 
 from app.i18n import Translator
@@ -14,8 +15,8 @@ def _layout(fig: go.Figure, title: str) -> go.Figure:
     fig.update_layout(
         title=title,
         font_family=_FONT,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         height=380,
     )
     return fig
@@ -46,36 +47,25 @@ def feedback_over_time(frame: pl.DataFrame, t: Translator) -> go.Figure:
             "side": "right",
             "range": [1, 5],
         },
-        xaxis={"title": t("overview.chart_period"), "type": "category"},
+        xaxis={"title": t("overview.chart_period"), "type": "category", "tickangle": -45},
     )
     return _layout(fig, t("overview.chart_feedback_title"))
 
 
 def by_priority_area(frame: pl.DataFrame, t: Translator) -> go.Figure:
-    """Horizontal bars of standards and feedback per priority area (§7)."""
+    """Two panels sharing the priority areas (§7): standards, and feedback rows."""
     name_col = "name_zh" if t.lang == "zh" else "name_en"
     ordered = frame.sort("ord", descending=True)
     labels = ordered[name_col].to_list()
-    fig = go.Figure()
-    fig.add_bar(
-        y=labels,
-        x=ordered["standards"].to_list(),
-        orientation="h",
-        name=t("overview.chart_standards"),
-        marker_color="#1f5fa8",
+    fig = make_subplots(
+        rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
+        subplot_titles=(t("overview.chart_standards"), t("overview.chart_feedback_rows")),
     )
-    fig.add_bar(
-        y=labels,
-        x=ordered["feedback_rows"].to_list(),
-        orientation="h",
-        name=t("overview.chart_feedback_rows"),
-        marker_color="#7fb3e0",
-        xaxis="x2",
-    )
-    fig.update_layout(
-        barmode="group",
-        xaxis={"title": t("overview.chart_standards"), "side": "bottom"},
-        xaxis2={"title": t("overview.chart_feedback_rows"), "overlaying": "x", "side": "top"},
-        height=520,
-    )
-    return _layout(fig, t("overview.chart_area_title"))
+    fig.add_bar(y=labels, x=ordered["standards"].to_list(), orientation="h",
+                name=t("overview.chart_standards"), marker_color="#1f5fa8", row=1, col=1)
+    fig.add_bar(y=labels, x=ordered["feedback_rows"].to_list(), orientation="h",
+                name=t("overview.chart_feedback_rows"), marker_color="#7fb3e0", row=1, col=2)
+    fig.update_layout(showlegend=False)
+    fig = _layout(fig, t("overview.chart_area_title"))
+    fig.update_layout(height=520)
+    return fig

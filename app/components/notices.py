@@ -10,4 +10,4 @@ from app.i18n import Translator
 def demo_banner(is_demo: bool, t: Translator) -> None:
     """Say plainly that the figures are synthetic demo data, when they are."""
     if is_demo:
-        st.warning(t("common.demo_notice"), icon="🧪")
+        st.warning(t("common.demo_notice"))

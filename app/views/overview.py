@@ -50,11 +50,8 @@ row2[3].metric(t("overview.disbursed"), format_money(head.disbursed_cny, lang))
 
 by_period: pl.DataFrame = figures["by_period"]  # type: ignore[assignment]
 by_area: pl.DataFrame = figures["by_area"]  # type: ignore[assignment]
-left, right = st.columns(2)
-with left:
-    if by_period.is_empty():
-        st.info(t("overview.no_feedback"))
-    else:
-        st.plotly_chart(charts.feedback_over_time(by_period, t), width="stretch")
-with right:
-    st.plotly_chart(charts.by_priority_area(by_area, t), width="stretch")
+if by_period.is_empty():
+    st.info(t("overview.no_feedback"))
+else:
+    st.plotly_chart(charts.feedback_over_time(by_period, t), width="stretch")
+st.plotly_chart(charts.by_priority_area(by_area, t), width="stretch")

@@ -1,0 +1,180 @@
+"""``stdeval score``: run and store an effectiveness scoring run, print its summary."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import math
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from app.cli.options import DbOption
+from etl.settings import db_path
+from etl.warehouse import connect
+from metrics.config import ConfigError
+from metrics.runs import store_run
+from metrics.scope import Scope
+from metrics.scores import ScoreOutcome, compute_scores, ranking
+
+
+class Method(str, Enum):
+    """Weighting methods of SCORING.md §2."""
+
+    ahp = "ahp"
+    entropy = "entropy"
+    equal = "equal"
+    manual = "manual"
+
+
+def parse_weights(text: str | None, method: str) -> Any:
+    """``--weights``: ``A=0.3,B=0.3,C=0.2,D=0.2`` or a JSON object (manual), a JSON matrix (ahp).
+
+    Examples
+    --------
+    >>> parse_weights("A=0.5, B=0.5", "manual")
+    {'A': 0.5, 'B': 0.5}
+    >>> parse_weights("[[1, 2], [0.5, 1]]", "ahp")
+    [[1, 2], [0.5, 1]]
+    """
+    if text is None:
+        return None
+    text = text.strip()
+    if text.startswith(("{", "[")):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            msg = f"--weights is not valid JSON: {exc} / --weights 不是有效的 JSON"
+            raise ValueError(msg) from exc
+    if method == "ahp":
+        msg = "--weights for ahp is a JSON matrix, e.g. [[1,2],[0.5,1]] / 层次分析法的 --weights 应为 JSON 判断矩阵"
+        raise ValueError(msg)
+    out: dict[str, float] = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        try:
+            if not sep:
+                raise ValueError(part)
+            out[key.strip()] = float(value)
+        except ValueError as exc:
+            msg = (
+                f"--weights expects DIMENSION=WEIGHT pairs separated by commas, got {part!r} / "
+                f"--weights 应为“维度=权重”，以逗号分隔"
+            )
+            raise ValueError(msg) from exc
+    return out
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "cli"
+
+
+def _summary(outcome: ScoreOutcome, run_id: str) -> dict[str, Any]:
+    counts = outcome.summary()
+    return {
+        "run_id": run_id,
+        "fingerprint": outcome.fingerprint,
+        "method": outcome.weights.method,
+        "weights": outcome.weights.weights,
+        **counts,
+        "year": outcome.primary_year,
+        "seed": outcome.seed,
+        "replicates": outcome.replicates,
+        "level": outcome.level,
+        "config_version": outcome.config.version,
+        "cr": outcome.weights.details.get("cr"),
+        "reliability": outcome.reliability.to_dicts(),
+    }
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None or math.isnan(value) else f"{value:.{digits}f}"
+
+
+def _print_table(console: Console, outcome: ScoreOutcome, summary: dict[str, Any], limit: int) -> None:
+    console.print(f"[bold]run[/bold] {summary['run_id']}  ·  fingerprint {summary['fingerprint'][:16]}…")
+    weights = ", ".join(f"{k} {v:.3f}" for k, v in summary["weights"].items())
+    cr = f" · CR {summary['cr']:.3f}" if summary.get("cr") is not None else ""
+    console.print(f"method {summary['method']} ({weights}){cr} · year {summary['year']}")
+    console.print(
+        f"standards in scope {summary['n_standards']} · scored {summary['n_scored']} · "
+        f"insufficient evidence {summary['n_insufficient']} (not ranked)"
+    )
+    ranked = ranking(outcome.results, year=outcome.primary_year)
+    table = Table(title=f"评价结果 / scores ({outcome.primary_year}, top {limit})")
+    for name in ("#", "standard 标准", "score 得分", "95% CI", "grade 等级", "sites", "responses", ""):
+        table.add_column(name, justify="right" if name in ("#", "score 得分", "sites", "responses") else "left")
+    for row in ranked.head(limit).iter_rows(named=True):
+        interval = f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])}" if row["ci_low"] is not None else "—"
+        table.add_row(
+            str(row["rank"]), row["standard_code"], _fmt(row["value"]), interval,
+            row["grade"] or "—", str(row["n_sites"]), str(row["n_responses"]),
+            "partial 部分维度" if row["partial"] else "",
+        )
+    console.print(table)
+    for rel in summary["reliability"]:
+        alpha = rel["alpha"]
+        flag = " [yellow]α < 0.7[/yellow]" if rel["warning"] else ""
+        console.print(f"survey {rel['survey_year']}: Cronbach α {_fmt(alpha, 3)} (n {rel['n_respondents']}){flag}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``score`` command to ``app``."""
+
+    @app.command("score")
+    def score(
+        db: DbOption = None,
+        method: Method = typer.Option(Method.ahp, "--method", help="Weighting: ahp, entropy, equal or manual."),
+        weights: str | None = typer.Option(
+            None, "--weights", help="manual: A=0.3,B=0.3,C=0.2,D=0.2 (or JSON); ahp: a JSON pairwise matrix."
+        ),
+        year: int | None = typer.Option(None, "--year", help="Score one year only (default: every year and overall)."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
+        seed: int | None = typer.Option(None, "--seed", help="Bootstrap seed (default from the config)."),
+        replicates: int | None = typer.Option(
+            None, "--replicates", help="Bootstrap replicates (default 1000; 0 for no intervals)."
+        ),
+        config: Path | None = typer.Option(None, "--config", help="Indicator config TOML (default: shipped)."),
+        shrinkage: bool = typer.Option(False, "--shrinkage", help="Shrink towards the priority-area mean."),
+        by: str = typer.Option("", "--by", help="Who runs it (default: the login name)."),
+        limit: int = typer.Option(20, "--limit", help="Rows of the summary table."),
+    ) -> None:
+        """Score every standard, store the run, print its id and a summary."""
+        path = db_path(db)
+        if not path.exists():
+            msg = (
+                f"warehouse {path} not found: run `stdeval demo` or `stdeval init` first / "
+                f"未找到数据仓库 {path}，请先运行 `stdeval demo` 或 `stdeval init`"
+            )
+            typer.echo(msg, err=True)
+            raise typer.Exit(1)
+        con = connect(path)
+        try:
+            outcome = compute_scores(
+                con,
+                scope=Scope(year=year),
+                method=method.value,
+                weights=parse_weights(weights, method.value),
+                config=config,
+                seed=seed,
+                replicates=replicates,
+                shrinkage=shrinkage,
+            )
+            run_id = store_run(con, outcome, created_by=by or _login())
+        except (ConfigError, ValueError) as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+        finally:
+            con.close()
+        summary = _summary(outcome, run_id)
+        if as_json:
+            typer.echo(json.dumps(summary, ensure_ascii=False, sort_keys=True))
+            return
+        _print_table(Console(), outcome, summary, limit)

@@ -1,0 +1,72 @@
+"""Run a vectorised normaliser over a Series and find the cells it could not read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import polars as pl
+
+from datasets.normalise.width import is_blank_expr
+
+_IN = "value"
+
+
+class Parsed(NamedTuple):
+    """The result of a normaliser over a Series.
+
+    Attributes
+    ----------
+    values
+        Typed values; null where the cell was blank or unreadable.
+    invalid
+        Boolean mask: True where a non-blank cell could not be read (the
+        value must be reported, never silently nulled).
+    """
+
+    values: pl.Series
+    invalid: pl.Series
+
+
+def parse_series(values: pl.Series, parse: Callable[[pl.Expr], pl.Expr]) -> Parsed:
+    """Apply an expression normaliser to ``values`` and compute the invalid mask.
+
+    Uploaded columns repeat a few spellings many times (codes, periods,
+    choices), so the normaliser runs on the distinct values and the result
+    is joined back; a column of mostly distinct values is parsed directly.
+
+    Examples
+    --------
+    >>> p = parse_series(pl.Series(["1", "x", " "]), lambda e: e.str.strip_chars().cast(pl.Int64, strict=False))
+    >>> p.values.to_list(), p.invalid.to_list()
+    ([1, None, None], [False, True, False])
+    """
+    text = values.cast(pl.Utf8).alias(_IN)
+    distinct = text.drop_nulls().unique()
+    if distinct.len() * 2 > text.len():
+        out = pl.DataFrame({_IN: text}).select(
+            parse(pl.col(_IN)).alias("values"),
+            (~is_blank_expr(pl.col(_IN)) & parse(pl.col(_IN)).is_null()).alias("invalid"),
+        )
+    else:
+        table = (
+            pl.DataFrame({_IN: distinct})
+            .select(
+                pl.col(_IN),
+                parse(pl.col(_IN)).alias("values"),
+            )
+            .with_columns(
+                (~is_blank_expr(pl.col(_IN)) & pl.col("values").is_null()).alias("invalid")
+            )
+        )
+        out = (
+            pl.DataFrame({_IN: text})
+            .join(table, on=_IN, how="left", maintain_order="left")
+            .with_columns(pl.col("invalid").fill_null(False))
+        )
+    return Parsed(out["values"].alias(values.name), out["invalid"].alias(values.name))
+
+
+def parse_scalar(value: str | None, parse: Callable[[pl.Expr], pl.Expr]) -> Any:
+    """Apply an expression normaliser to one value (for tests and small callers)."""
+    return parse_series(pl.Series(_IN, [value], dtype=pl.Utf8), parse).values[0]

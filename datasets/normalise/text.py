@@ -1,0 +1,71 @@
+"""Free text and lists of standard codes.
+
+Free text (problems, suggestions, names) is kept as typed: only the
+surrounding whitespace is stripped and a blank cell becomes null. Text
+that looks like a spreadsheet formula (``=HYPERLINK(...)``) stays plain
+text; exports neutralise it when they write CSV (ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from datasets.normalise.apply import Parsed, parse_scalar, parse_series
+from datasets.normalise.codes import code_expr
+
+#: Separators between codes in a list cell (DATA_MODEL.md: ; ； , or 、).
+CODE_SEPARATORS = r"[;；,，、]"
+
+
+def text_expr(expr: pl.Expr) -> pl.Expr:
+    """Strip surrounding whitespace (incl. U+3000 and BOM); blank -> null."""
+    stripped = expr.str.strip_chars(" \t\r\n\u3000\ufeff\u00a0")
+    return pl.when(stripped.str.len_chars() > 0).then(stripped)
+
+
+def normalise_text(value: str | None) -> str | None:
+    """Normalise one free-text cell.
+
+    Examples
+    --------
+    >>> normalise_text("  =HYPERLINK(\\"http://x\\")  ")
+    '=HYPERLINK("http://x")'
+    >>> normalise_text("\\u3000") is None
+    True
+    """
+    return parse_scalar(value, text_expr)
+
+
+def code_list_expr(expr: pl.Expr) -> pl.Expr:
+    """Normalise a list of codes to ``'; '``-joined canonical codes.
+
+    Null when the cell is blank or when any listed code is unreadable (so
+    the whole cell is reported rather than a code silently dropped).
+    Repeated codes are kept once, in their first position.
+    """
+    parts = expr.str.replace_all(CODE_SEPARATORS, ";").str.split(";")
+    cleaned = parts.list.eval(
+        pl.element().filter(pl.element().str.strip_chars().str.len_chars() > 0)
+    )
+    normalised = cleaned.list.eval(code_expr(pl.element()))
+    ok = normalised.list.eval(pl.element().is_not_null()).list.all() & (normalised.list.len() > 0)
+    joined = normalised.list.unique(maintain_order=True).list.join("; ")
+    return pl.when(ok).then(joined)
+
+
+def normalise_code_lists(values: pl.Series) -> Parsed:
+    """Normalise a Series of code lists; see :func:`code_list_expr`."""
+    return parse_series(values, code_list_expr)
+
+
+def normalise_code_list(value: str | None) -> str | None:
+    """Normalise one list of codes.
+
+    Examples
+    --------
+    >>> normalise_code_list("GB/T22239-2019；gb/t 35273—2020、GB/T 22239-2019")
+    'GB/T 22239-2019; GB/T 35273-2020'
+    >>> normalise_code_list("GB/T 22239-2019, rubbish") is None
+    True
+    """
+    return parse_scalar(value, code_list_expr)

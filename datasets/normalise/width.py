@@ -1,0 +1,68 @@
+"""Full-width to half-width text, and blank detection.
+
+Chinese input methods often type full-width letters, digits and
+punctuation (``ＧＢ／Ｔ　２２２３９－２０１９``). Unicode NFKC folds them to
+their ASCII forms (and U+3000 to a space); it is only applied to values
+that are codes, numbers, dates or choices, never to free text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import polars as pl
+
+#: Dashes users type between the number and the year of a code or in dates:
+#: hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar,
+#: minus sign, small and full-width hyphen-minus (the last two NFKC folds).
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+_DASH_CLASS = "[" + DASHES + "]"
+
+
+def half_width(value: str | None) -> str | None:
+    """Fold full-width characters to half-width and strip surrounding spaces.
+
+    Parameters
+    ----------
+    value
+        Any text, or ``None``.
+
+    Returns
+    -------
+    str or None
+        The folded text (``None`` stays ``None``).
+
+    Examples
+    --------
+    >>> half_width("ＧＢ／Ｔ　２２２３９－２０１９")
+    'GB/T 22239-2019'
+    >>> half_width("  （万元） ")
+    '(万元)'
+    """
+    if value is None:
+        return None
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def half_width_expr(expr: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`half_width` over a Utf8 expression."""
+    return expr.str.normalize("NFKC").str.strip_chars()
+
+
+def unify_dashes_expr(expr: pl.Expr) -> pl.Expr:
+    """Replace every dash variant in :data:`DASHES` by ``-``."""
+    return expr.str.replace_all(_DASH_CLASS, "-")
+
+
+def folded_expr(expr: pl.Expr) -> pl.Expr:
+    """Half-width, dash-unified, stripped text with blank cells as null.
+
+    This is the common first step of every non-text normaliser.
+    """
+    cleaned = unify_dashes_expr(half_width_expr(expr))
+    return pl.when(cleaned.str.len_chars() > 0).then(cleaned).otherwise(None)
+
+
+def is_blank_expr(expr: pl.Expr) -> pl.Expr:
+    """True where a raw cell is null or only (full-width) whitespace."""
+    return expr.is_null() | (half_width_expr(expr).str.len_chars() == 0)

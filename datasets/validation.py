@@ -1,0 +1,359 @@
+"""The single validation path of every upload and of the demo generator.
+
+``validate_typed`` takes a typed canonical frame (the dtypes of
+``SourceSpec.polars_schema``) and returns the accepted rows, the row errors
+and the warnings. It runs, all vectorised:
+
+1. the source's pandera schema (collected, ``lazy=True``): required cells,
+   value rules per column, cross-column rules;
+2. the cross-table rules of :mod:`datasets.references` (unknown site,
+   standard, programme or nomination; a site outside the user's own);
+3. repeated keys within the frame (:mod:`datasets.duplicates`: the last
+   occurrence wins, earlier ones become ``duplicate_in_file`` warnings);
+4. warnings on the accepted rows (§6 local standards, disbursed above
+   committed, §9 cycle over two years).
+
+``validate_raw`` first turns the text cells of an upload into that typed
+frame with :func:`datasets.casting.normalise_raw` (re-exported here), so
+uploads and the demo generator share steps 1-4.
+
+A row with any error is rejected whole. Every error and warning names the
+user's row number (``_row``, header = row 1), the canonical column (the
+caller maps it back to the file's header), the value, a stable rule id and
+a Chinese and an English message saying what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from datasets.casting import normalise_raw
+from datasets.duplicates import duplicate_warnings
+from datasets.pandera_schema import ROW, run_schema
+from datasets.references import local_standard_rules, reference_rules
+from datasets.rules import ERROR, WARNING, Rule, all_rules
+from datasets.spec import SourceSpec
+
+__all__ = [
+    "ERROR_COLUMNS",
+    "ValidationContext",
+    "ValidationResult",
+    "normalise_raw",
+    "validate_raw",
+    "validate_typed",
+]
+
+ERROR_COLUMNS: dict[str, pl.DataType] = {
+    "row": pl.Int64(),
+    "column": pl.Utf8(),
+    "value": pl.Utf8(),
+    "rule": pl.Utf8(),
+    "message_zh": pl.Utf8(),
+    "message_en": pl.Utf8(),
+}
+
+_FAILURES = {"index": pl.UInt32(), "key": pl.Utf8()}
+
+
+@dataclass(frozen=True)
+class ValidationContext:
+    """Registered keys the rows may refer to, read from the warehouse by the caller.
+
+    An empty set means nothing is registered, so every reference to it is
+    an error. ``allowed_site_ids`` restricts a pilot-site user to its own
+    sites; ``None`` means no restriction.
+    """
+
+    standard_codes: frozenset[str] = frozenset()
+    site_ids: frozenset[str] = frozenset()
+    program_ids: frozenset[str] = frozenset()
+    nomination_ids: frozenset[str] = frozenset()
+    allowed_site_ids: frozenset[str] | None = None
+
+
+@dataclass
+class ValidationResult:
+    """What validation found.
+
+    Attributes
+    ----------
+    accepted
+        Typed canonical columns in SPEC order plus ``_row`` (Int64).
+    errors
+        :data:`ERROR_COLUMNS`; each row listed here is rejected.
+    warnings
+        :data:`ERROR_COLUMNS`; the rows stay accepted, except
+        ``duplicate_in_file`` rows, which were replaced by a later row.
+    typed
+        Every row that was validated (typed canonical + ``_row``), accepted
+        or not; lets the caller record the rows a later duplicate replaced.
+    """
+
+    accepted: pl.DataFrame
+    errors: pl.DataFrame
+    warnings: pl.DataFrame
+    typed: pl.DataFrame | None = None
+
+    @property
+    def rejected_rows(self) -> list[int]:
+        """The user's row numbers that were rejected, ascending."""
+        return sorted(set(self.errors["row"].to_list()))
+
+
+def empty_errors() -> pl.DataFrame:
+    """An empty frame with :data:`ERROR_COLUMNS`."""
+    return pl.DataFrame(schema=ERROR_COLUMNS)
+
+
+def with_row_numbers(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``_row`` = 2..n+1 (the header is row 1) when the frame has none."""
+    if ROW in frame.columns:
+        return frame.with_columns(pl.col(ROW).cast(pl.Int64))
+    return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(ROW))
+
+
+def _check_shape(spec: SourceSpec, frame: pl.DataFrame) -> None:
+    expected = spec.polars_schema()
+    missing = [c for c in expected if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in expected and c != ROW]
+    wrong = {
+        c: f"{frame.schema[c]} (expected {dtype})"
+        for c, dtype in expected.items()
+        if c in frame.columns and frame.schema[c] != dtype
+    }
+    if missing or extra or wrong:
+        msg = (
+            f"validate_typed needs the typed canonical {spec.name} frame: "
+            f"missing columns {missing}, unknown columns {extra}, wrong dtypes {wrong}; "
+            "use normalise_raw for uploaded text"
+        )
+        raise TypeError(msg)
+
+
+def evaluate_rules(frame: pl.DataFrame, rules: list[Rule]) -> pl.DataFrame:
+    """Evaluate rules directly; return failing ``index`` (UInt32) and rule ``key``.
+
+    A null result passes (a blank optional cell is not a failure).
+    """
+    if not rules or frame.height == 0:
+        return pl.DataFrame(schema=_FAILURES)
+    failed = frame.select((~r.valid.fill_null(True)).alias(f"{i}") for i, r in enumerate(rules))
+    parts = [
+        pl.DataFrame(
+            {"index": failed[f"{i}"].arg_true().cast(pl.UInt32), "key": r.key},
+            schema=_FAILURES,
+        )
+        for i, r in enumerate(rules)
+        if failed[f"{i}"].any()
+    ]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=_FAILURES)
+
+
+def failures_to_rows(
+    spec: SourceSpec, frame: pl.DataFrame, failures: pl.DataFrame, rules: list[Rule]
+) -> pl.DataFrame:
+    """Turn (index, rule key) failures into :data:`ERROR_COLUMNS` rows, sorted by row.
+
+    ``value`` is the failing column's value as text.
+    """
+    if failures.height == 0:
+        return empty_errors()
+    by_key = {r.key: r for r in rules}
+    unknown = set(failures["key"].unique().to_list()) - set(by_key)
+    if unknown:  # pragma: no cover - a rule was checked that is not registered
+        msg = f"failures of unregistered rules {sorted(unknown)} in source {spec.name}"
+        raise RuntimeError(msg)
+    meta = pl.DataFrame(
+        {
+            "key": list(by_key),
+            "column": [r.column for r in by_key.values()],
+            "rule": [r.id for r in by_key.values()],
+            "message_zh": [r.message_zh for r in by_key.values()],
+            "message_en": [r.message_en for r in by_key.values()],
+        }
+    )
+    joined = failures.join(meta, on="key", how="left")
+    parts = []
+    for column in joined["column"].unique().to_list():
+        part = joined.filter(pl.col("column") == column)
+        idx = part["index"]
+        parts.append(
+            part.with_columns(
+                frame[ROW].gather(idx).alias("row"),
+                frame[column].gather(idx).cast(pl.Utf8).alias("value"),
+            )
+        )
+    order = {name: i for i, name in enumerate(spec.column_names())}
+    return (
+        pl.concat(parts)
+        .with_columns(pl.col("column").replace_strict(order, default=len(order)).alias("_ord"))
+        .sort("row", "_ord", "rule")
+        .select(list(ERROR_COLUMNS))
+        .cast(ERROR_COLUMNS)
+    )
+
+
+def _duplicate_rows(spec: SourceSpec, frame: pl.DataFrame, dups: pl.DataFrame) -> pl.DataFrame:
+    key_text = pl.concat_str(
+        [pl.col(k).cast(pl.Utf8).fill_null("") for k in spec.key], separator=" / "
+    )
+    key_zh = "、".join(f"“{spec.column(k).header_zh}”" for k in spec.key)
+    values = frame.select(key_text.alias("value"))["value"].gather(dups["index"])
+    kept = dups["kept_row"].cast(pl.Utf8)
+    return pl.DataFrame(
+        {
+            "row": dups[ROW],
+            "column": spec.key[0],
+            "value": values,
+            "rule": "duplicate_in_file",
+            "message_zh": "本文件第 "
+            + kept
+            + f" 行的{key_zh}与此行相同，以最后一行为准，此行不导入",
+            "message_en": "row " + kept + f" of this file has the same {', '.join(spec.key)}; "
+            "the last row counts and this row is not loaded",
+        }
+    ).cast(ERROR_COLUMNS)
+
+
+def _fill_defaults(spec: SourceSpec, frame: pl.DataFrame) -> pl.DataFrame:
+    fills = [
+        pl.col(c.name).fill_null(pl.lit(c.default, dtype=c.dtype))
+        for c in spec.columns
+        if c.default is not None
+    ]
+    return frame.with_columns(fills) if fills else frame
+
+
+def validate_typed(
+    spec: SourceSpec, frame: pl.DataFrame, *, context: ValidationContext
+) -> ValidationResult:
+    """Validate a typed canonical frame of ``spec``.
+
+    Parameters
+    ----------
+    spec
+        The source, e.g. ``get_source("feedback")``.
+    frame
+        Columns of ``spec.polars_schema()`` (all of them, those dtypes) and
+        optionally ``_row`` (Int64, the user's row number; default 2..n+1).
+        A column with a ``default`` has its nulls filled first.
+    context
+        Registered keys from the warehouse (see :class:`ValidationContext`).
+
+    Returns
+    -------
+    ValidationResult
+        Accepted rows (SPEC order + ``_row``), errors and warnings.
+
+    Raises
+    ------
+    TypeError
+        If ``frame`` lacks a column, has an unknown one, or a wrong dtype.
+
+    Examples
+    --------
+    >>> from datasets.sources import get_source
+    >>> spec = get_source("award_review")
+    >>> frame = pl.DataFrame(
+    ...     {"nomination_id": ["N1", "N1"], "judge_id": ["J1", "J2"],
+    ...      "criterion": ["effect", "effect"], "score": [88.0, 120.0],
+    ...      "conflict_of_interest": [False, None]},
+    ...     schema=spec.polars_schema())
+    >>> result = validate_typed(spec, frame, context=ValidationContext(nomination_ids=frozenset({"N1"})))
+    >>> result.accepted["judge_id"].to_list(), result.errors.select("row", "rule").rows()
+    (['J1'], [(3, 'value_range')])
+    """
+    frame = with_row_numbers(frame)
+    _check_shape(spec, frame)
+    frame = _fill_defaults(spec, frame.select(*spec.column_names(), ROW))
+
+    rules = all_rules(spec)
+    error_rules = [r for r in rules if r.severity == ERROR]
+    ref_rules = reference_rules(spec, context)
+    failures = pl.concat([run_schema(spec, frame), evaluate_rules(frame, ref_rules)])
+    errors = failures_to_rows(spec, frame, failures, [*error_rules, *ref_rules])
+
+    dups = duplicate_warnings(spec, frame)
+    dropped = pl.concat([failures["index"], dups["index"]]).unique()
+    accepted = (
+        frame.with_row_index("_index")
+        .filter(~pl.col("_index").is_in(dropped.implode()))
+        .drop("_index")
+    )
+
+    warning_rules = [r for r in rules if r.severity == WARNING] + local_standard_rules(spec)
+    warnings = pl.concat(
+        [
+            _duplicate_rows(spec, frame, dups),
+            failures_to_rows(
+                spec, accepted, evaluate_rules(accepted, warning_rules), warning_rules
+            ),
+        ]
+    ).sort("row", maintain_order=True)
+    return ValidationResult(accepted=accepted, errors=errors, warnings=warnings, typed=frame)
+
+
+def validate_raw(
+    spec: SourceSpec,
+    raw: pl.DataFrame,
+    *,
+    context: ValidationContext,
+    scale: dict[str, float] | None = None,
+) -> ValidationResult:
+    """Normalise the text cells of an upload, then validate them.
+
+    Parameters
+    ----------
+    spec
+        The source.
+    raw
+        Text cells under canonical column names (+ ``_row``); see
+        :func:`normalise_raw`.
+    context
+        Registered keys from the warehouse.
+    scale
+        Canonical column -> unit factor from the header mapping.
+
+    Returns
+    -------
+    ValidationResult
+        As :func:`validate_typed`; a row with an unreadable cell is rejected
+        whole, and a cell is reported once (its reading error, not also a
+        ``required`` or range error for the resulting blank).
+
+    Examples
+    --------
+    >>> from datasets.sources import get_source
+    >>> raw = pl.DataFrame({"site_id": ["S1", "S1"], "standard_code": ["gb/t22239—2019", "GB/T 22239-2019"],
+    ...                     "period": ["2024年第二季度", "2024-Q3"], "applicability": ["非常同意", "很好"]})
+    >>> ctx = ValidationContext(standard_codes=frozenset({"GB/T 22239-2019"}), site_ids=frozenset({"S1"}))
+    >>> result = validate_raw(get_source("feedback"), raw, context=ctx)
+    >>> result.accepted.select("standard_code", "period", "applicability").rows()
+    [('GB/T 22239-2019', '2024-Q2', 5)]
+    >>> result.errors.select("row", "column", "value", "rule").rows()
+    [(3, 'applicability', '很好', 'likert_range')]
+    """
+    typed, cast_errors = normalise_raw(spec, raw, scale=scale)
+    result = validate_typed(spec, typed, context=context)
+    if cast_errors.height == 0:
+        return result
+    reported = cast_errors.select("row", "column")
+    later = result.errors.join(reported, on=["row", "column"], how="anti")
+    errors = (
+        pl.concat([cast_errors, later])
+        .with_columns(
+            pl.col("column")
+            .replace_strict({n: i for i, n in enumerate(spec.column_names())}, default=-1)
+            .alias("_ord")
+        )
+        .sort("row", "_ord", maintain_order=True)
+        .drop("_ord")
+    )
+    bad_rows = cast_errors["row"].unique().implode()
+    accepted = result.accepted.filter(~pl.col(ROW).is_in(bad_rows))
+    warnings = result.warnings.filter(
+        (pl.col("rule") == "duplicate_in_file") | ~pl.col("row").is_in(bad_rows)
+    )
+    return ValidationResult(accepted=accepted, errors=errors, warnings=warnings, typed=typed)

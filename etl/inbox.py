@@ -1,0 +1,434 @@
+"""The landing folder as a durable inbox, so uploads work while the dashboard holds the warehouse.
+
+DuckDB lets one process open the warehouse for writing. ``stdeval ingest``
+therefore never writes the warehouse behind anyone's back:
+
+1. it keeps the bytes in the landing folder (:func:`etl.landing.land`) and
+   drops an entry in ``landing/inbox/``: ``<sha256><ext>`` and, written last
+   and atomically, the sidecar ``<sha256>.json`` (source, file name,
+   options, uploader, when it was received);
+2. whoever holds the warehouse read-write processes the inbox: the command
+   itself when it can open the warehouse, else the :class:`InboxWorker`
+   thread inside the dashboard;
+3. the result goes to ``landing/results/<sha256>.json`` and the entry
+   leaves the inbox; the waiting command prints it.
+
+Crash safety: the load of an entry is one transaction. A process killed
+mid-file leaves the transaction uncommitted (rolled back when the
+warehouse is next opened) and the entry in the inbox, so the next writer
+re-runs it. A process killed after the commit but before the result was
+written is recognised by the ingest-log row of that very receipt (sha256 and
+``received_at``): the entry is just finalised, never loaded twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from etl.landing import Landed, land, landed_path, safe_suffix, write_atomic
+from etl.pipeline import refuse
+from etl.queries import query
+from etl.refusal import FileRefused
+from etl.result import IngestResult, Progress
+from etl.settings import landing_dir
+from etl.uploads import ingest_bytes
+
+log = logging.getLogger(__name__)
+
+INBOX = "inbox"
+RESULTS = "results"
+#: Results nobody collected (their command was interrupted) are removed after a day.
+RESULT_TTL_SECONDS = 24 * 3600
+
+
+@dataclass
+class InboxEntry:
+    """One received file waiting to be loaded (the sidecar's content)."""
+
+    sha256: str
+    source: str
+    file_name: str
+    suffix: str
+    request_id: str
+    received_at: str  # ISO timestamp, also written to ingest_log.received_at
+    uploader: str = "cli"
+    sheet: str | None = None
+    header_row: int | None = None
+    dry_run: bool = False
+    strict: bool = False
+    lang: str = "zh"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def received(self) -> datetime:
+        """``received_at`` as a datetime."""
+        return datetime.fromisoformat(self.received_at)
+
+
+def inbox_dir(landing: Path | None = None) -> Path:
+    """Return the inbox folder below the landing folder."""
+    return (landing or landing_dir()) / INBOX
+
+
+def results_dir(landing: Path | None = None) -> Path:
+    """Return the folder where writers leave the result of each processed entry."""
+    return (landing or landing_dir()) / RESULTS
+
+
+def sidecar_path(sha256: str, landing: Path | None = None) -> Path:
+    """Return where the sidecar (the entry itself) of the bytes ``sha256`` waits."""
+    return inbox_dir(landing) / f"{sha256}.json"
+
+
+def _result_path(sha256: str, landing: Path | None) -> Path:
+    return results_dir(landing) / f"{sha256}.json"
+
+
+def submit(
+    data: bytes,
+    *,
+    source: str,
+    file_name: str,
+    landing: Path | None = None,
+    uploader: str = "cli",
+    sheet: str | None = None,
+    header_row: int | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    lang: str = "zh",
+) -> InboxEntry:
+    """Keep ``data`` in the landing folder and queue it in the inbox; return the entry.
+
+    When the same bytes are already waiting in the inbox, the pending entry
+    is returned (joining it) rather than queuing them twice.
+    """
+    landed: Landed = land(data, file_name=file_name, landing=landing)
+    sidecar = sidecar_path(landed.sha256, landing)
+    if sidecar.exists():
+        with contextlib.suppress(OSError, ValueError):
+            return _read_entry(sidecar)
+    suffix = safe_suffix(file_name)
+    target = inbox_dir(landing) / f"{landed.sha256}{suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        try:
+            os.link(landed.path, target)
+        except OSError:
+            write_atomic(target, data)
+    _result_path(landed.sha256, landing).unlink(missing_ok=True)
+    entry = InboxEntry(
+        sha256=landed.sha256,
+        source=source,
+        file_name=file_name,
+        suffix=suffix,
+        request_id=uuid.uuid4().hex,
+        received_at=datetime.now().isoformat(),
+        uploader=uploader,
+        sheet=sheet,
+        header_row=header_row,
+        dry_run=dry_run,
+        strict=strict,
+        lang=lang,
+    )
+    write_atomic(sidecar, json.dumps(asdict(entry), ensure_ascii=False).encode("utf-8"))
+    return entry
+
+
+def _read_entry(sidecar: Path) -> InboxEntry:
+    data = json.loads(sidecar.read_text("utf-8"))
+    known = set(InboxEntry.__dataclass_fields__)
+    return InboxEntry(**{k: v for k, v in data.items() if k in known})
+
+
+def pending(landing: Path | None = None) -> list[InboxEntry]:
+    """Return the entries waiting in the inbox, oldest first."""
+    folder = inbox_dir(landing)
+    if not folder.exists():
+        return []
+    entries = []
+    for sidecar in folder.glob("*.json"):
+        try:
+            entries.append(_read_entry(sidecar))
+        except (OSError, ValueError, TypeError):
+            log.warning("skipping unreadable inbox entry %s", sidecar)
+    entries.sort(key=lambda e: (e.received_at, e.sha256))
+    return entries
+
+
+def _entry_bytes(entry: InboxEntry, landing: Path | None) -> bytes | None:
+    for path in (
+        inbox_dir(landing) / f"{entry.sha256}{entry.suffix}",
+        landed_path(entry.sha256, entry.file_name, landing=landing),
+    ):
+        with contextlib.suppress(OSError):
+            return path.read_bytes()
+    return None
+
+
+def _finalised(con: duckdb.DuckDBPyConnection, entry: InboxEntry) -> IngestResult | None:
+    """Rebuild the result of an entry whose transaction committed before a crash."""
+    rows = con.execute(
+        query("find_ingest_by_receipt"), {"sha256": entry.sha256, "received_at": entry.received}
+    ).fetchall()
+    if not rows:
+        return None
+    (
+        ingest_id,
+        source,
+        file_name,
+        status,
+        read,
+        accepted,
+        rejected,
+        replaced,
+        warnings,
+        summary,
+    ) = rows[0]
+    details = json.loads(summary) if summary else {}
+    reason = details.get(f"reason_{entry.lang}") if isinstance(details, dict) else None
+    message = "message_zh" if entry.lang == "zh" else "message_en"
+    errors = (
+        [
+            {
+                "row": r[0],
+                "column": r[1],
+                "value": r[2],
+                "rule": r[3],
+                "message": r[4] if message == "message_zh" else r[5],
+            }
+            for r in con.execute(query("select_rejected_rows"), {"sha256": entry.sha256}).fetchall()
+        ]
+        if rejected
+        else []
+    )
+    return IngestResult(
+        source,
+        file_name,
+        entry.sha256,
+        status,
+        rows_read=read,
+        rows_accepted=accepted,
+        rows_rejected=rejected,
+        rows_replaced=replaced,
+        warnings=warnings,
+        errors=errors,
+        reason=reason,
+        ingest_id=ingest_id,
+    )
+
+
+def process_entry(
+    con: duckdb.DuckDBPyConnection,
+    entry: InboxEntry,
+    *,
+    landing: Path | None = None,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Load one inbox entry (or finish it if its load already committed); write its result.
+
+    The entry leaves the inbox only after its result file is written, so a
+    crash at any point leaves either a finished result or a pending entry.
+    """
+    result = None if entry.dry_run else _finalised(con, entry)
+    if result is None:
+        data = _entry_bytes(entry, landing)
+        if data is None:
+            lost = FileRefused(
+                "服务器上找不到已接收的文件内容；请重新上传",
+                "the received bytes are missing on the server; upload the file again",
+                rule="lost",
+            )
+            result = refuse(
+                con,
+                source=entry.source,
+                file_name=entry.file_name,
+                sha256=entry.sha256,
+                refusal=lost,
+                uploader=entry.uploader,
+                received_at=entry.received,
+                lang=entry.lang,
+                dry_run=entry.dry_run,
+            )
+        else:
+            result = ingest_bytes(
+                con,
+                entry.source,
+                data,
+                file_name=entry.file_name,
+                sha256=entry.sha256,
+                sheet=entry.sheet,
+                header_row=entry.header_row,
+                uploader=entry.uploader,
+                dry_run=entry.dry_run,
+                strict=entry.strict,
+                lang=entry.lang,
+                received_at=entry.received,
+                progress=progress,
+            )
+    _finish(entry, result, landing)
+    return result
+
+
+def _finish(entry: InboxEntry, result: IngestResult, landing: Path | None) -> None:
+    payload = {"request_id": entry.request_id, "result": result.to_json()}
+    write_atomic(
+        _result_path(entry.sha256, landing),
+        json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8"),
+    )
+    sidecar_path(entry.sha256, landing).unlink(missing_ok=True)
+    (inbox_dir(landing) / f"{entry.sha256}{entry.suffix}").unlink(missing_ok=True)
+
+
+def _internal_error(entry: InboxEntry, exc: BaseException) -> IngestResult:
+    if entry.lang == "zh":
+        reason = (
+            f"处理该文件时发生内部错误（{type(exc).__name__}: {exc}）；文件已保存"
+            f"（sha256 {entry.sha256[:12]}…），请联系管理员"
+        )
+    else:
+        reason = (
+            f"internal error while processing the file ({type(exc).__name__}: {exc}); "
+            f"the file is kept (sha256 {entry.sha256[:12]}…); contact the administrator"
+        )
+    return IngestResult(
+        entry.source, entry.file_name, entry.sha256, "refused", reason=" ".join(reason.split())
+    )
+
+
+def process_inbox(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    landing: Path | None = None,
+    only: Iterable[str] | None = None,
+    progress: Progress | None = None,
+) -> list[IngestResult]:
+    """Process every entry waiting in the inbox (or those with sha256 in ``only``), oldest first.
+
+    Idempotent: an entry whose load is already in the ingest log is only
+    finalised. An entry that raises an unexpected error is answered with a
+    ``refused`` result naming the error (its bytes stay in the landing
+    folder) so that one bad file cannot block the inbox.
+    """
+    wanted = set(only) if only is not None else None
+    results: list[IngestResult] = []
+    for entry in pending(landing):
+        if wanted is not None and entry.sha256 not in wanted:
+            continue
+        if not sidecar_path(entry.sha256, landing).exists():
+            continue  # finished meanwhile by another cursor of this process
+        try:
+            results.append(process_entry(con, entry, landing=landing, progress=progress))
+        except duckdb.Error as exc:
+            if is_lock_error(exc) or "transaction" in str(exc).lower():
+                log.warning("inbox entry %s left for a retry: %s", entry.sha256, exc)
+                continue
+            log.exception("inbox entry %s failed", entry.sha256)
+            result = _internal_error(entry, exc)
+            _finish(entry, result, landing)
+            results.append(result)
+        except Exception as exc:  # one bad file must not block the inbox
+            log.exception("inbox entry %s failed", entry.sha256)
+            result = _internal_error(entry, exc)
+            _finish(entry, result, landing)
+            results.append(result)
+    _sweep_results(landing)
+    return results
+
+
+def _sweep_results(landing: Path | None) -> None:
+    folder = results_dir(landing)
+    if not folder.exists():
+        return
+    cutoff = time.time() - RESULT_TTL_SECONDS
+    for path in folder.glob("*.json"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+
+
+def take_result(entry: InboxEntry, *, landing: Path | None = None) -> IngestResult | None:
+    """Return (and remove) the result of ``entry`` once a writer has produced it."""
+    path = _result_path(entry.sha256, landing)
+    try:
+        payload = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if payload.get("request_id") != entry.request_id:
+        return None
+    path.unlink(missing_ok=True)
+    return IngestResult.from_json(payload["result"])
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """True for DuckDB's "Could not set lock on file" (another process holds the warehouse)."""
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+class InboxWorker(threading.Thread):
+    """A daemon thread loading the inbox through the process that holds the warehouse.
+
+    Start it inside the dashboard (which holds the read-write connection);
+    it polls every ``interval`` seconds with its own cursor and calls
+    ``on_loaded(results)`` after entries were processed (e.g. to bump the
+    dashboard's data version).
+
+    Examples
+    --------
+    >>> import duckdb, tempfile, pathlib
+    >>> worker = InboxWorker(duckdb.connect(), landing=pathlib.Path(tempfile.mkdtemp()))
+    >>> worker.start(); worker.stop()
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        landing: Path | None = None,
+        interval: float = 1.0,
+        on_loaded: Callable[[list[IngestResult]], None] | None = None,
+    ) -> None:
+        super().__init__(name="stdeval-inbox", daemon=True)
+        self._con = con
+        self._landing = landing
+        self._interval = interval
+        self._on_loaded = on_loaded
+        self._stop_event = threading.Event()
+        self.processed = 0
+
+    def run(self) -> None:
+        """Poll the inbox until :meth:`stop`."""
+        cursor = self._con.cursor()
+        try:
+            while not self._stop_event.is_set():
+                try:
+                    if pending(self._landing):
+                        results = process_inbox(cursor, landing=self._landing)
+                        self.processed += len(results)
+                        if results and self._on_loaded:
+                            self._on_loaded(results)
+                except Exception:  # keep polling; the entry stays for the next round
+                    log.exception("inbox worker round failed")
+                self._stop_event.wait(self._interval)
+        finally:
+            with contextlib.suppress(Exception):
+                cursor.close()
+
+    def stop(self, timeout: float | None = 10.0) -> None:
+        """Ask the thread to stop and wait for it (the current file finishes first)."""
+        self._stop_event.set()
+        if self.is_alive():
+            self.join(timeout)

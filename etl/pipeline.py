@@ -1,0 +1,372 @@
+"""Ingest one file: read -> map headers -> normalise -> validate -> load, in one transaction.
+
+Two entry points share the same validation and loading (this module):
+
+* :func:`etl.uploads.ingest_bytes` takes the raw bytes of an upload (CSV or
+  XLSX) that the caller has already kept in the landing folder
+  (:mod:`etl.landing`); it is also importable from here;
+* :func:`ingest_frame` takes a typed canonical frame, e.g. from the demo
+  generator.
+
+Either way the file's accepted rows, its rejected rows and its ingest-log
+row are written in ONE transaction: all of them or none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from etl import load
+from etl.context import warehouse_context
+from etl.queries import query
+from etl.refusal import FileRefused
+from etl.result import STATUSES, IngestResult, Progress, messages
+
+__all__ = ["STATUSES", "IngestResult", "Progress", "ingest_frame", "load_validated"]
+
+ROW = "_row"
+
+
+def _relabel(frame: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
+    """Report canonical columns under the header the file used."""
+    if frame.height == 0 or not labels:
+        return frame
+    return frame.with_columns(pl.col("column").cast(pl.Utf8).replace(labels))
+
+
+def _summary(errors: pl.DataFrame) -> dict[str, Any]:
+    """A short, queryable error summary for ``ingest_log.error_summary``."""
+    if errors.height == 0:
+        return {}
+    counts = errors.group_by("rule", "column").len().sort("len", descending=True)
+    return {
+        "rules": {f"{r['column']}:{r['rule']}": int(r["len"]) for r in counts.iter_rows(named=True)}
+    }
+
+
+DUPLICATE_RULE = "duplicate_in_file"
+
+
+def _count_dups(warnings: pl.DataFrame) -> int:
+    if warnings.height == 0:
+        return 0
+    return int(warnings.filter(pl.col("rule") == DUPLICATE_RULE)["row"].n_unique())
+
+
+def _superseded(typed: pl.DataFrame | None, warnings: pl.DataFrame) -> pl.DataFrame | None:
+    """Rows of the file replaced by a later row with the same key (to record as replaced)."""
+    if typed is None or ROW not in typed.columns or _count_dups(warnings) == 0:
+        return None
+    rows = warnings.filter(pl.col("rule") == DUPLICATE_RULE)["row"].unique().implode()
+    return typed.filter(pl.col(ROW).is_in(rows))
+
+
+def _derive_catalogue_fields(accepted: pl.DataFrame) -> pl.DataFrame:
+    """Fill a new standard's blank category and code year from its code (GB/T 22239-2019)."""
+    from datasets.normalise.codes import code_prefix_expr, code_year_expr
+
+    if accepted.height == 0:
+        return accepted
+    return accepted.with_columns(
+        pl.coalesce(pl.col("category"), code_prefix_expr(pl.col("code"))).alias("category"),
+        pl.coalesce(pl.col("code_year"), code_year_expr(pl.col("code")).cast(pl.Int16)).alias(
+            "code_year"
+        ),
+    )
+
+
+def _begin(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("begin transaction")
+
+
+def _commit(con: duckdb.DuckDBPyConnection) -> None:
+    """Commit the file's transaction (a seam the crash-safety test interrupts)."""
+    con.execute("commit")
+
+
+def find_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[Any, ...] | None:
+    """Return (ingest_id, received_at, finished_at, file_name) of the load of these bytes, if any."""
+    rows = con.execute(query("find_loaded_ingest"), {"sha256": sha256}).fetchall()
+    return rows[0] if rows else None
+
+
+def _duplicate(
+    source: str, file_name: str, sha256: str, earlier: tuple[Any, ...], lang: str
+) -> IngestResult:
+    ingest_id, received_at, _finished, earlier_name = earlier
+    when = received_at.strftime("%Y-%m-%d %H:%M") if received_at else "?"
+    if lang == "zh":
+        reason = (
+            f"同一文件已于 {when} 导入（导入编号 {ingest_id}，文件名 {earlier_name}），未重复导入"
+        )
+    else:
+        reason = (
+            f"these exact bytes were already loaded on {when} (ingest {ingest_id}, "
+            f"file {earlier_name}); nothing was loaded again"
+        )
+    return IngestResult(source, file_name, sha256, "duplicate", reason=reason)
+
+
+def refuse(
+    con: duckdb.DuckDBPyConnection | None,
+    *,
+    source: str,
+    file_name: str,
+    sha256: str | None,
+    refusal: FileRefused,
+    uploader: str,
+    received_at: datetime,
+    lang: str,
+    dry_run: bool = False,
+) -> IngestResult:
+    """Record a refused file in the ingest log (unless dry run) and return its result."""
+    result = IngestResult(source, file_name, sha256, "refused", reason=refusal.reason(lang))
+    if con is not None and sha256 is not None and not dry_run:
+        _begin(con)
+        try:
+            result.ingest_id = load.record_ingest(
+                con,
+                sha256=sha256,
+                source=source,
+                file_name=file_name,
+                uploader=uploader,
+                received_at=received_at,
+                finished_at=datetime.now(),
+                rows_read=0,
+                rows_accepted=0,
+                rows_rejected=0,
+                rows_replaced=0,
+                warnings=0,
+                status="refused",
+                error_summary={
+                    "rule": refusal.rule,
+                    "reason_zh": refusal.reason_zh,
+                    "reason_en": refusal.reason_en,
+                },
+            )
+            _commit(con)
+        except BaseException:
+            con.execute("rollback")
+            raise
+    return result
+
+
+def load_validated(
+    con: duckdb.DuckDBPyConnection,
+    spec: Any,
+    validation: Any,
+    *,
+    rows_read: int,
+    file_name: str,
+    sha256: str,
+    uploader: str,
+    received_at: datetime,
+    lang: str,
+    labels: dict[str, str] | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    progress: Progress | None = None,
+    typed: pl.DataFrame | None = None,
+) -> IngestResult:
+    """Load a :class:`~datasets.validation.ValidationResult` in one transaction.
+
+    Writes the accepted rows (upsert by key, replacements recorded), the
+    rejected rows and the ingest-log row, or nothing at all. With
+    ``strict`` a file with any rejected row loads nothing and is refused;
+    with ``dry_run`` nothing is written and the would-be counts are returned.
+    ``typed`` is the frame that was validated: rows it repeats with a later
+    key (``duplicate_in_file`` warnings) are recorded as replaced within
+    the file.
+    """
+    labels = labels or {}
+    if spec.name == "standard":
+        validation.accepted = _derive_catalogue_fields(validation.accepted)
+    errors = _relabel(validation.errors, labels)
+    warnings = validation.warnings if validation.warnings is not None else pl.DataFrame()
+    accepted = validation.accepted
+    rejected_rows = errors["row"].n_unique() if errors.height else 0
+    result = IngestResult(
+        spec.name,
+        file_name,
+        sha256,
+        "loaded",
+        rows_read=rows_read,
+        rows_accepted=accepted.height,
+        rows_rejected=rejected_rows,
+        warnings=warnings.height,
+        errors=messages(errors, lang, {}),
+        warning_details=messages(warnings, lang, labels),
+    )
+    superseded = _superseded(typed, warnings)
+    if dry_run:
+        result.status = "dry_run"
+        result.rows_replaced = load.count_replacements(con, spec, accepted) + _count_dups(warnings)
+        return result
+    refused = strict and rejected_rows > 0
+    if refused:
+        result.status = "refused"
+        result.rows_accepted = 0
+        strict_zh = f"严格模式：{rejected_rows} 行有错误，整个文件未导入；请修改后重新上传"
+        strict_en = (
+            f"strict mode: {rejected_rows} rows have errors, so nothing was loaded; "
+            "correct them and upload again"
+        )
+        result.reason = strict_zh if lang == "zh" else strict_en
+    if progress:
+        progress("load", 0, accepted.height)
+    loaded_at = datetime.now()
+    _begin(con)
+    try:
+        earlier = find_loaded(con, sha256)
+        if earlier is not None:
+            con.execute("rollback")
+            return _duplicate(spec.name, file_name, sha256, earlier, lang)
+        if not refused:
+            outcome = load.upsert_rows(
+                con, spec, accepted, sha256=sha256, loaded_at=loaded_at, superseded=superseded
+            )
+            result.rows_replaced = outcome.replaced
+        load.record_rejections(con, source=spec.name, sha256=sha256, errors=errors)
+        summary = _summary(errors)
+        if refused:
+            summary.update(rule="strict", reason_zh=strict_zh, reason_en=strict_en)
+        result.ingest_id = load.record_ingest(
+            con,
+            sha256=sha256,
+            source=spec.name,
+            file_name=file_name,
+            uploader=uploader,
+            received_at=received_at,
+            finished_at=datetime.now(),
+            rows_read=rows_read,
+            rows_accepted=result.rows_accepted,
+            rows_rejected=rejected_rows,
+            rows_replaced=result.rows_replaced,
+            warnings=result.warnings,
+            status=result.status,
+            error_summary=summary or None,
+        )
+        _commit(con)
+    except BaseException:
+        con.execute("rollback")
+        raise
+    if progress:
+        progress("load", accepted.height, accepted.height)
+    return result
+
+
+def ingest_frame(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    frame: pl.DataFrame,
+    *,
+    file_name: str,
+    sha256: str,
+    uploader: str = "demo",
+    progress: Progress | None = None,
+    lang: str = "en",
+    dry_run: bool = False,
+    strict: bool = False,
+    allowed_site_ids: Iterable[str] | None = None,
+    received_at: datetime | None = None,
+) -> IngestResult:
+    """Validate a typed canonical frame and load it in one transaction.
+
+    Parameters
+    ----------
+    con
+        Read-write connection (or cursor) to the warehouse.
+    source
+        Source name (``feedback``, ``survey``...), see ``datasets.sources.SOURCES``.
+    frame
+        Typed canonical columns (``SourceSpec.polars_schema()``); a ``_row``
+        column gives row numbers, else rows count from 2 (header = row 1).
+    file_name, sha256
+        What the rows are recorded as coming from.
+    uploader
+        Who sent them (ingest log).
+    progress
+        Optional ``progress(stage, done, total)`` callback.
+
+    Returns
+    -------
+    IngestResult
+        ``loaded`` (even with rejected rows), ``duplicate`` when these bytes
+        were loaded before, ``refused`` in strict mode with errors,
+        ``dry_run`` when asked.
+    """
+    from datasets.sources import get_source
+    from datasets.validation import validate_typed
+
+    spec = get_source(source)
+    received = received_at or datetime.now()
+    if ROW not in frame.columns:
+        frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    earlier = find_loaded(con, sha256)
+    if earlier is not None:
+        return _duplicate(source, file_name, sha256, earlier, lang)
+    if progress:
+        progress("validate", 0, frame.height)
+    context = warehouse_context(con, allowed_site_ids=allowed_site_ids)
+    validation = validate_typed(spec, frame, context=context)
+    if progress:
+        progress("validate", frame.height, frame.height)
+    return load_validated(
+        con,
+        spec,
+        validation,
+        rows_read=frame.height,
+        file_name=file_name,
+        sha256=sha256,
+        uploader=uploader,
+        received_at=received,
+        lang=lang,
+        dry_run=dry_run,
+        strict=strict,
+        progress=progress,
+        typed=frame,
+    )
+
+
+def _log_duplicate(
+    con: duckdb.DuckDBPyConnection, result: IngestResult, *, uploader: str, received_at: datetime
+) -> None:
+    """Record the second receipt of loaded bytes (status ``duplicate``, nothing loaded)."""
+    _begin(con)
+    try:
+        result.ingest_id = load.record_ingest(
+            con,
+            sha256=result.sha256,
+            source=result.source,
+            file_name=result.file,
+            uploader=uploader,
+            received_at=received_at,
+            finished_at=datetime.now(),
+            rows_read=0,
+            rows_accepted=0,
+            rows_rejected=0,
+            rows_replaced=0,
+            warnings=0,
+            status="duplicate",
+            error_summary=None,
+        )
+        _commit(con)
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def __getattr__(name: str) -> Any:
+    # ``ingest_bytes`` lives in etl.uploads (which builds on this module);
+    # it is offered here too so that callers find both entry points in one place.
+    if name == "ingest_bytes":
+        from etl.uploads import ingest_bytes
+
+        return ingest_bytes
+    msg = f"module 'etl.pipeline' has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -1,0 +1,16 @@
+-- Every rejected row of a file, with the row number and column as the user
+-- sees them and a message in zh and en. Reads the registered frame
+-- `_stdeval_rejected` (row, column, value, rule, message_zh, message_en).
+insert into rejected_row (
+    sha256, source, row_number, column_name, value, rule, message_zh, message_en
+)
+select
+    $sha256,
+    $source,
+    "row",
+    "column",
+    "value",
+    rule,
+    message_zh,
+    message_en
+from _stdeval_rejected

@@ -1,0 +1,265 @@
+"""Ingest the raw bytes of an uploaded CSV or Excel file.
+
+read (:mod:`etl.readers`) -> map the headers -> normalise and validate
+(``datasets.validation.validate_raw``) -> load in one transaction
+(:func:`etl.pipeline.load_validated`). Errors name the row as the user
+sees it, the column under the file's own header and the cell exactly as
+it was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from etl.context import warehouse_context
+from etl.pipeline import ROW, _duplicate, _log_duplicate, find_loaded, load_validated, refuse
+from etl.refusal import FileRefused
+from etl.result import IngestResult, Progress
+
+
+def _refusal_for_headers(
+    spec: Any, mapping: Any, headers: list[str], header_row: int
+) -> FileRefused | None:
+    """Refuse a file whose header lacks a required column or names one twice."""
+    missing = list(getattr(mapping, "missing_required", ()) or ())
+    if missing:
+        cols = [spec.column(name) for name in missing]
+        zh = "、".join(f"“{c.header_zh}”" for c in cols)
+        en = ", ".join(c.name for c in cols)
+        seen_zh = "、".join(h for h in headers if h) or "（空）"
+        return FileRefused(
+            f"缺少必填列：{zh}（在第 {header_row} 行的表头中未找到；现有列：{seen_zh}）；"
+            "请使用模板（stdeval template）的表头后重新上传",
+            f"required column(s) missing: {en} (not found in the header on row {header_row}); "
+            "use the headers of the template (stdeval template) and upload again",
+            rule="missing_column",
+        )
+    duplicate = getattr(mapping, "duplicate", None) or {}
+    if duplicate:
+        names = sorted(duplicate) if isinstance(duplicate, dict) else sorted(map(str, duplicate))
+        shown = ", ".join(names)
+        return FileRefused(
+            f"以下列在表头中出现了不止一次：{shown}；请删除重复的列后重新上传",
+            f"these columns appear more than once in the header: {shown}; remove the repeats and "
+            "upload again",
+            rule="duplicate_column",
+        )
+    return None
+
+
+def _header_score(spec: Any) -> Callable[[list[str]], int]:
+    from datasets.headers import map_headers
+
+    def score(cells: list[str]) -> int:
+        return len(map_headers(spec, [c for c in cells if c]).columns)
+
+    return score
+
+
+def _unknown_column_warnings(unknown: Iterable[str], header_row: int) -> pl.DataFrame:
+    from datasets.validation import ERROR_COLUMNS
+
+    names = [u for u in unknown if u]
+    return pl.DataFrame(
+        {
+            "row": [header_row] * len(names),
+            "column": names,
+            "value": names,
+            "rule": ["unknown_column"] * len(names),
+            "message_zh": [f"“{n}”不是本表的列，已忽略；如需导入请使用模板中的表头" for n in names],
+            "message_en": [
+                f"{n!r} is not a column of this source and was ignored; use the "
+                "template's headers to load it"
+                for n in names
+            ],
+        },
+        schema=ERROR_COLUMNS,
+    )
+
+
+def column_letter(index: int) -> str:
+    """Excel's name of the 0-based column ``index``.
+
+    Examples
+    --------
+    >>> column_letter(0), column_letter(25), column_letter(26)
+    ('A', 'Z', 'AA')
+    """
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _unnamed_columns_with_data(table: Any) -> list[str]:
+    """Columns holding data under a blank header (ignored, so the user is told)."""
+    blank = [i for i, h in enumerate(table.headers) if not h]
+    if not blank:
+        return []
+    counts = table.frame.select(pl.col(f"c{i}").is_not_null().any() for i in blank).row(0)
+    return [f"（{column_letter(i)}）" for i, has in zip(blank, counts, strict=True) if has]
+
+
+def canonical_raw(table: Any, mapping: Any) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Select the recognised columns of ``table`` under their canonical names (+ ``_row``).
+
+    Returns the raw text frame and canonical name -> header as in the file.
+    """
+    selected: list[pl.Expr] = [pl.col(ROW)]
+    labels: dict[str, str] = {}
+    for i, header in enumerate(table.headers):
+        canonical = mapping.columns.get(header) if header else None
+        if canonical is None or canonical in labels:
+            continue
+        labels[canonical] = header
+        selected.append(pl.col(f"c{i}").alias(canonical))
+    return table.frame.select(selected), labels
+
+
+def ingest_bytes(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    data: bytes,
+    *,
+    file_name: str,
+    sha256: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    uploader: str = "cli",
+    dry_run: bool = False,
+    strict: bool = False,
+    lang: str = "zh",
+    received_at: datetime | None = None,
+    allowed_site_ids: Iterable[str] | None = None,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest the raw bytes of one uploaded CSV or Excel file.
+
+    The caller keeps the bytes in the landing folder first
+    (:func:`etl.landing.land`). Bytes already loaded are a ``duplicate``;
+    an unreadable file, an empty one or one without a required column is
+    ``refused`` (nothing loaded, the reason in the ingest log); otherwise
+    every good row is loaded and every bad row reported, in one transaction.
+
+    Parameters
+    ----------
+    con
+        Read-write connection (or cursor) to the warehouse.
+    source
+        Source name (``feedback``, ``survey``, ``standard``...).
+    data
+        The file's bytes exactly as received.
+    file_name
+        The name the user gave the file (reports, ingest log).
+    sheet, header_row
+        Workbook sheet (default: the first visible one) and header row
+        (1-based, as the user sees it; default: found).
+    dry_run, strict
+        Validate only; or load nothing if any row fails.
+    lang
+        Language of the messages returned (``zh`` or ``en``).
+    """
+    from datasets.headers import map_headers
+    from datasets.sources import get_source
+    from etl.landing import sha256_hex
+
+    spec = get_source(source)
+    sha = sha256 or sha256_hex(data)
+    received = received_at or datetime.now()
+    earlier = find_loaded(con, sha)
+    if earlier is not None:
+        result = _duplicate(source, file_name, sha, earlier, lang)
+        if not dry_run:
+            _log_duplicate(con, result, uploader=uploader, received_at=received)
+        return result
+    if progress:
+        progress("read", 0, len(data))
+    try:
+        from etl.readers import read_table
+
+        table = read_table(
+            data, file_name=file_name, sheet=sheet, header_row=header_row, score=_header_score(spec)
+        )
+        mapping = map_headers(spec, [h for h in table.headers if h])
+        refusal = _refusal_for_headers(spec, mapping, table.headers, table.header_row)
+        if refusal is not None:
+            raise refusal
+    except FileRefused as refused:
+        return refuse(
+            con,
+            source=source,
+            file_name=file_name,
+            sha256=sha,
+            refusal=refused,
+            uploader=uploader,
+            received_at=received,
+            lang=lang,
+            dry_run=dry_run,
+        )
+    if progress:
+        progress("read", len(data), len(data))
+        progress("validate", 0, table.rows)
+    raw, labels = canonical_raw(table, mapping)
+    context = warehouse_context(con, allowed_site_ids=allowed_site_ids)
+    validation, typed = _validate_raw(spec, raw, context=context, scale=dict(mapping.scale))
+    validation.errors = _as_typed_by_user(validation.errors, raw)
+    validation.warnings = _as_typed_by_user(validation.warnings, raw)
+    unknown = _unknown_column_warnings(
+        [*(getattr(mapping, "unknown", ()) or ()), *_unnamed_columns_with_data(table)],
+        table.header_row,
+    )
+    if unknown.height:
+        validation.warnings = pl.concat([unknown, validation.warnings], how="vertical_relaxed")
+    if progress:
+        progress("validate", table.rows, table.rows)
+    return load_validated(
+        con,
+        spec,
+        validation,
+        rows_read=table.rows,
+        file_name=file_name,
+        sha256=sha,
+        uploader=uploader,
+        received_at=received,
+        lang=lang,
+        labels=labels,
+        dry_run=dry_run,
+        strict=strict,
+        progress=progress,
+        typed=typed,
+    )
+
+
+def _as_typed_by_user(problems: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
+    """Report each problem's value exactly as the cell was written (``120%``, not ``120.0``)."""
+    if problems.height == 0:
+        return problems
+    columns = [c for c in raw.columns if c != ROW]
+    wanted = problems.select(pl.col("row").cast(pl.Int64), pl.col("column")).unique()
+    cells = (
+        raw.filter(pl.col(ROW).is_in(wanted["row"].implode()))
+        .unpivot(on=columns, index=ROW, variable_name="column", value_name="_cell")
+        .rename({ROW: "row"})
+    )
+    return (
+        problems.join(cells, on=["row", "column"], how="left", maintain_order="left")
+        .with_columns(pl.coalesce("_cell", "value").alias("value"))
+        .drop("_cell")
+    )
+
+
+def _validate_raw(
+    spec: Any, raw: pl.DataFrame, *, context: Any, scale: dict[str, float]
+) -> tuple[Any, pl.DataFrame | None]:
+    """Normalise the text cells and validate them; return the result and the typed frame."""
+    from datasets import validation as v
+
+    result = v.validate_raw(spec, raw, context=context, scale=scale)
+    return result, getattr(result, "typed", None)

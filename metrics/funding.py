@@ -1,0 +1,70 @@
+"""Funding measures (§18 fiscal money, §19 social money).
+
+Committed and disbursed money and the execution rate (disbursed ÷
+committed) by source, purpose, year, region and priority area; the social
+share (enterprise and foundation money over all money); money per standard
+against its effectiveness score; and disbursements above the commitment
+for the same funder, recipient, purpose and year (a warning).
+
+Scope: ``year`` is the fiscal year, ``standard_codes`` and ``priority_area``
+keep money recorded against those standards, ``region_codes`` the money of
+those provinces.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from metrics.queries import query_frame
+from metrics.scope import Scope
+
+__all__ = ["GROUPINGS", "funding_by", "funding_overdisbursed", "funding_per_standard", "social_share"]
+
+#: The groupings :func:`funding_by` offers (and ``"all"`` for the total).
+GROUPINGS: tuple[str, ...] = (
+    "source_type", "purpose", "fiscal_year", "region_code", "priority_area", "all",
+)
+
+
+def funding_by(con: duckdb.DuckDBPyConnection, *, scope: Scope, by: str) -> pl.DataFrame:
+    """Committed, disbursed, execution rate and social shares per value of ``by``.
+
+    Parameters
+    ----------
+    by
+        One of :data:`GROUPINGS`; ``"all"`` gives the single total row.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``key, n_records, committed_cny, disbursed_cny, execution_rate,
+        social_share_committed, social_share_disbursed``; rates are null where
+        their denominator is 0, and a null key is money without that attribute.
+    """
+    if by not in GROUPINGS:
+        msg = f"funding can be grouped by {GROUPINGS}, not {by!r} / 不支持的资金分组方式 {by!r}"
+        raise ValueError(msg)
+    frame = query_frame(con, "funding_by_group", scope.to_params())
+    return frame.filter(pl.col("grouping_name") == by).drop("grouping_name")
+
+
+def social_share(con: duckdb.DuckDBPyConnection, *, scope: Scope) -> dict[str, float | None]:
+    """Enterprise plus foundation money over all money, committed and disbursed."""
+    total = funding_by(con, scope=scope, by="all")
+    if total.height == 0:
+        return {"committed": None, "disbursed": None}
+    row = total.row(0, named=True)
+    return {"committed": row["social_share_committed"], "disbursed": row["social_share_disbursed"]}
+
+
+def funding_per_standard(
+    con: duckdb.DuckDBPyConnection, *, scope: Scope, run_id: str | None = None
+) -> pl.DataFrame:
+    """Money recorded against each standard beside its effectiveness score in ``run_id``."""
+    return query_frame(con, "funding_per_standard", {**scope.to_params(), "run_id": run_id})
+
+
+def funding_overdisbursed(con: duckdb.DuckDBPyConnection, *, scope: Scope) -> pl.DataFrame:
+    """Funder × recipient × purpose × year where disbursed exceeds committed (warnings)."""
+    return query_frame(con, "funding_overdisbursed", scope.to_params())

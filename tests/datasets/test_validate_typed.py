@@ -1,0 +1,133 @@
+"""validate_typed: keeps good rows, rejects bad rows whole, last duplicate wins, fast."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import polars as pl
+import pytest
+
+from datasets.sources import get_source
+from datasets.validation import ERROR_COLUMNS, ValidationContext, validate_typed
+from tests.datasets.conftest import CODE, GOOD_ROWS, good_frame, typed_frame
+
+FEEDBACK = get_source("feedback")
+
+
+def test_thousand_rows_keep_good_ones_and_reject_only_the_bad(context: ValidationContext) -> None:
+    frame = good_frame("feedback", 1000)
+    bad = {17: ("clarity", 9), 250: ("coverage_pct", -5.0), 999: ("site_id", "S404")}
+    for index, (column, value) in bad.items():
+        frame = frame.with_columns(
+            pl.when(pl.int_range(pl.len()) == index)
+            .then(pl.lit(value))
+            .otherwise(pl.col(column))
+            .cast(frame.schema[column])
+            .alias(column)
+        )
+    result = validate_typed(FEEDBACK, frame, context=context)
+    assert result.accepted.height == 997
+    assert result.rejected_rows == [19, 252, 1001]
+    assert result.errors["rule"].to_list() == ["likert_range", "percent_range", "unknown_site"]
+    assert result.errors["value"].to_list() == ["9", "-5.0", "S404"]
+    assert result.errors.schema == pl.Schema(ERROR_COLUMNS)
+    assert result.warnings.height == 0
+
+
+def test_a_row_with_two_errors_is_rejected_once_with_both_reported(
+    context: ValidationContext,
+) -> None:
+    frame = good_frame("feedback", 2, clarity=0, benefit=7)
+    result = validate_typed(FEEDBACK, frame, context=context)
+    assert result.errors.select("row", "column").rows() == [(3, "clarity"), (3, "benefit")]
+    assert result.accepted["_row"].to_list() == [2]
+
+
+def test_rows_are_numbered_from_two_when_no_row_column_is_given(context: ValidationContext) -> None:
+    frame = good_frame("feedback", 3, applicability=9)
+    assert "_row" not in frame.columns
+    result = validate_typed(FEEDBACK, frame, context=context)
+    assert result.errors["row"].to_list() == [4]
+    assert result.accepted["_row"].dtype == pl.Int64
+
+
+def test_given_row_numbers_are_kept(context: ValidationContext) -> None:
+    frame = good_frame("feedback", 2, applicability=9).with_columns(
+        pl.Series("_row", [10, 12], dtype=pl.Int64)
+    )
+    result = validate_typed(FEEDBACK, frame, context=context)
+    assert result.errors["row"].to_list() == [12]
+    assert result.accepted["_row"].to_list() == [10]
+
+
+def test_repeated_key_in_a_file_keeps_the_last_row_and_warns_about_earlier_ones(
+    context: ValidationContext,
+) -> None:
+    rows = [dict(GOOD_ROWS["feedback"], applicability=a) for a in (1, 2, 3)]
+    rows.insert(1, dict(GOOD_ROWS["feedback"], period="2024-Q3"))
+    result = validate_typed(FEEDBACK, typed_frame("feedback", rows), context=context)
+    assert sorted(result.accepted["_row"].to_list()) == [3, 5]
+    assert result.accepted.filter(pl.col("_row") == 5)["applicability"].item() == 3
+    dup = result.warnings.filter(pl.col("rule") == "duplicate_in_file")
+    assert dup["row"].to_list() == [2, 4]
+    assert all("5" in m for m in dup["message_zh"].to_list())
+    assert all("row 5" in m for m in dup["message_en"].to_list())
+    assert dup["value"][0] == f"S1 / {CODE} / 2024-Q2"
+    assert result.errors.height == 0
+
+
+def test_duplicate_whose_last_row_is_bad_drops_the_earlier_and_rejects_the_last(
+    context: ValidationContext,
+) -> None:
+    rows = [dict(GOOD_ROWS["feedback"]), dict(GOOD_ROWS["feedback"], clarity=8)]
+    result = validate_typed(FEEDBACK, typed_frame("feedback", rows), context=context)
+    assert result.accepted.height == 0
+    assert result.errors.select("row", "rule").rows() == [(3, "likert_range")]
+    assert result.warnings.select("row", "rule").rows() == [(2, "duplicate_in_file")]
+
+
+def test_untyped_frame_is_refused_with_what_is_wrong(context: ValidationContext) -> None:
+    frame = good_frame("feedback", 1).with_columns(pl.col("clarity").cast(pl.Utf8))
+    with pytest.raises(TypeError, match="clarity"):
+        validate_typed(FEEDBACK, frame, context=context)
+    with pytest.raises(TypeError, match="missing columns \\['suggestions'\\]"):
+        validate_typed(FEEDBACK, good_frame("feedback", 1).drop("suggestions"), context=context)
+
+
+def test_empty_frame_gives_empty_results(context: ValidationContext) -> None:
+    result = validate_typed(FEEDBACK, typed_frame("feedback", []), context=context)
+    assert result.accepted.height == result.errors.height == result.warnings.height == 0
+    assert result.warnings.schema == pl.Schema(ERROR_COLUMNS)
+
+
+@pytest.mark.slow
+def test_a_million_feedback_rows_validate_in_seconds() -> None:
+    n = 1_000_000
+    rng = np.random.default_rng(7)
+    sites = [f"S{i}" for i in range(1500)]
+    codes = [CODE, "GB/T 35273-2020"]
+    i = pl.col("i")
+    quarter = i // 3000
+    # Distinct keys: 1,500 sites x 2 standards x 334 quarters.
+    frame = pl.DataFrame({"i": np.arange(n)}).select(
+        pl.lit(pl.Series(sites)).gather(i % 1500).alias("site_id"),
+        pl.lit(pl.Series(codes)).gather((i // 1500) % 2).alias("standard_code"),
+        pl.format("{}-Q{}", 2016 + quarter // 4, 1 + quarter % 4).alias("period"),
+        # 6 is out of range: about one row in six is rejected.
+        pl.lit(pl.Series(rng.integers(1, 7, n))).alias("applicability"),
+    )
+    full = frame.select(
+        [
+            (pl.col(c) if c in frame.columns else pl.lit(None)).cast(d).alias(c)
+            for c, d in FEEDBACK.polars_schema().items()
+        ]
+    )
+    context = ValidationContext(standard_codes=frozenset(codes), site_ids=frozenset(sites))
+    start = time.perf_counter()
+    result = validate_typed(FEEDBACK, full, context=context)
+    elapsed = time.perf_counter() - start
+    assert result.warnings.height == 0
+    assert result.accepted.height + result.errors["row"].n_unique() == n
+    assert set(result.errors["rule"].unique()) == {"likert_range"}
+    assert elapsed < 15, f"took {elapsed:.1f} s"

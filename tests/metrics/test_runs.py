@@ -1,0 +1,160 @@
+"""Scoring runs: stored, read back identically, reproducible, refused when weights are bad."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from metrics.config import load_config
+from metrics.runs import list_runs, read_run, read_run_meta, run_scoring
+from metrics.scope import Scope
+from metrics.scores import compute_scores
+from metrics.weights import SAATY_RI, InconsistentJudgementsError, entropy_weights
+from tests.metrics.tiny_warehouse import CODES, V, X, build_tiny_warehouse
+
+SCOPE = Scope(standard_codes=CODES)
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_warehouse(tmp_path_factory.mktemp("tiny_runs") / "tiny.duckdb")
+
+
+@pytest.fixture
+def con(pristine: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    copy = tmp_path / "tiny.duckdb"
+    shutil.copy(pristine, copy)
+    connection = duckdb.connect(str(copy))
+    yield connection
+    connection.close()
+
+
+def test_read_run_gives_back_exactly_the_computed_numbers(con: duckdb.DuckDBPyConnection) -> None:
+    outcome = compute_scores(con, scope=SCOPE, replicates=200)
+    run_id = run_scoring(con, scope=SCOPE, created_by="tester", replicates=200)
+    stored = read_run(con, run_id)
+    assert stored.get_column("run_id").unique().to_list() == [run_id]
+    assert stored.drop("run_id").equals(outcome.results)
+    # cells: X 2023, 2024, overall; Y 2024, overall; Z 2023, 2024, overall; V 2024, overall
+    # → 10 cells × (score + 4 dimensions + 13 indicators) = 180 rows
+    assert stored.height == 10 * 18
+
+
+def test_the_run_record_has_everything_needed_to_explain_it(con: duckdb.DuckDBPyConnection) -> None:
+    run_id = run_scoring(con, scope=SCOPE, created_by="评价员", method="equal", replicates=50, seed=5)
+    meta = read_run_meta(con, run_id)
+    assert meta["method"] == "equal"
+    assert meta["weights"] == {"A": 0.25, "B": 0.25, "C": 0.25, "D": 0.25}
+    assert meta["config"]["version"] == load_config().version
+    assert meta["ri_table"] == list(SAATY_RI)
+    assert meta["seed"] == 5
+    assert len(meta["fingerprint"]) == 64
+    assert meta["code_version"].startswith("stdeval ")
+    assert meta["created_by"] == "评价员" and meta["created_at"] is not None
+    assert meta["scope"]["standard_codes"] == list(CODES)
+    assert meta["params"]["replicates"] == 50 and meta["params"]["primary_year"] == "overall"
+    assert list_runs(con).get_column("run_id").to_list() == [run_id]
+    audit = con.execute("select actor, action from audit_log").fetchall()
+    assert audit == [("评价员", "score_run")]
+
+
+def test_two_runs_on_unchanged_data_agree(con: duckdb.DuckDBPyConnection) -> None:
+    first = run_scoring(con, scope=SCOPE, created_by="a", replicates=200)
+    second = run_scoring(con, scope=SCOPE, created_by="b", replicates=200)
+    assert first != second
+    assert read_run_meta(con, first)["fingerprint"] == read_run_meta(con, second)["fingerprint"]
+    assert read_run(con, first).drop("run_id").equals(read_run(con, second).drop("run_id"))
+
+
+def test_a_run_is_reproduced_from_its_own_record(con: duckdb.DuckDBPyConnection) -> None:
+    run_id = run_scoring(con, scope=SCOPE, created_by="a", method="equal", replicates=100, seed=9)
+    meta = read_run_meta(con, run_id)
+    again = compute_scores(
+        con,
+        scope=Scope.from_json(con.execute("select scope from score_run").fetchall()[0][0]),
+        method=meta["method"],
+        config=meta["config"],
+        seed=meta["seed"],
+        replicates=meta["params"]["replicates"],
+    )
+    assert again.fingerprint == meta["fingerprint"]
+    assert again.results.equals(read_run(con, run_id).drop("run_id"))
+
+
+def test_a_changed_row_changes_the_fingerprint(con: duckdb.DuckDBPyConnection) -> None:
+    before = compute_scores(con, scope=SCOPE, replicates=0).fingerprint
+    con.execute("update feedback set loaded_at = loaded_at + interval 1 day")  # re-load, same rows
+    assert compute_scores(con, scope=SCOPE, replicates=0).fingerprint == before
+    con.execute("update feedback set clarity = 1 where site_id = 'S2' and standard_code = ?", [X])
+    changed = compute_scores(con, scope=SCOPE, replicates=0).fingerprint
+    assert changed != before
+    con.execute("update feedback set clarity = 1 where site_id = 'S2' and standard_code = ?", [X])
+    assert compute_scores(con, scope=SCOPE, replicates=0).fingerprint == changed
+    con.execute("delete from survey where response_id = 'R3'")
+    assert compute_scores(con, scope=SCOPE, replicates=0).fingerprint not in (before, changed)
+
+
+def test_the_fingerprint_covers_only_the_scope(con: duckdb.DuckDBPyConnection) -> None:
+    only_v = Scope(standard_codes=(V,))
+    before = compute_scores(con, scope=only_v, replicates=0).fingerprint
+    con.execute("update feedback set clarity = 1 where standard_code = ?", [X])
+    assert compute_scores(con, scope=only_v, replicates=0).fingerprint == before
+
+
+def test_inconsistent_ahp_judgements_are_refused_and_nothing_is_stored(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    matrix = [[1, 9, 1 / 9, 1], [1 / 9, 1, 9, 1], [9, 1 / 9, 1, 1], [1, 1, 1, 1]]
+    with pytest.raises(InconsistentJudgementsError, match="CR"):
+        run_scoring(con, scope=SCOPE, created_by="a", method="ahp", weights=matrix, replicates=0)
+    assert con.execute("select count(*) from score_run").fetchall() == [(0,)]
+    assert con.execute("select count(*) from score_result").fetchall() == [(0,)]
+
+
+@pytest.mark.parametrize(
+    ("method", "weights", "message"),
+    [
+        ("manual", {"A": 0.5, "B": 0.3, "C": 0.1, "D": 0.05}, "sum to 1"),
+        ("manual", {"A": 0.5, "B": 0.5}, "missing dimensions"),
+        ("manual", None, "every dimension"),
+        ("equal", {"A": 1.0}, "takes no weights"),
+        ("topsis", None, "unknown weighting method"),
+        ("entropy", None, "at least 2 standards"),
+    ],
+)
+def test_bad_weights_are_refused(
+    con: duckdb.DuckDBPyConnection, method: str, weights: object, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        run_scoring(con, scope=SCOPE, created_by="a", method=method, weights=weights, replicates=0)
+
+
+def test_entropy_weights_come_from_the_standards_times_dimensions_matrix(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    raw = tomllib.loads((resources.files("metrics") / "indicator_config" / "default.toml").read_text("utf-8"))
+    raw["evidence"] = {"min_sites": 1, "min_responses": 1}
+    equal = compute_scores(con, scope=SCOPE, method="equal", replicates=0, config=raw).results
+    dims = equal.filter(
+        (pl.col("year") == "overall") & (pl.col("level") == "dimension")
+    ).pivot(on="item", index="standard_code", values="value").drop_nulls().sort("standard_code")
+    # Only X and V have all four dimensions overall (Y lacks B and C, Z lacks C).
+    assert dims.get_column("standard_code").to_list() == [X, V]
+    expected = entropy_weights(dims.select("A", "B", "C", "D"), normalise="minmax")
+    outcome = compute_scores(con, scope=SCOPE, method="entropy", replicates=0, config=raw)
+    assert outcome.weights.vector(outcome.config) == pytest.approx(expected)
+    assert outcome.weights.details["normalise"] == "minmax"
+    assert outcome.weights.details["rows"] == [X, V]
+
+
+def test_reading_an_unknown_run_says_so(con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(LookupError, match="没有评价运行"):
+        read_run(con, "run-nope")
+    with pytest.raises(ValueError, match="created_by"):
+        run_scoring(con, scope=SCOPE, created_by=" ", replicates=0)

@@ -1,0 +1,99 @@
+"""The scoring recovers the quality the demo generator planted (``demo_truth``).
+
+The generator gives every standard a latent quality per dimension on the
+0–1 scale of (x − 1)/4, and ``overall`` is the plain mean of the four, so
+the comparison uses equal weights (the same construction).
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from etl.demo import build_demo
+from metrics.scope import Scope
+from metrics.scores import ScoreOutcome, compute_scores
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path, scale=1.0, seed=2016)
+    return path
+
+
+@pytest.fixture(scope="module")
+def outcome(demo: Path) -> ScoreOutcome:
+    con = duckdb.connect(str(demo), read_only=True)
+    try:
+        return compute_scores(con, scope=Scope.everything(), method="equal", replicates=1000)
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def truth(demo: Path) -> pl.DataFrame:
+    con = duckdb.connect(str(demo), read_only=True)
+    try:
+        return con.sql(
+            "select key as standard_code, dimension, value as truth, kind from demo_truth"
+            " where kind in ('standard_quality', 'sparse_standard')"
+        ).pl()
+    finally:
+        con.close()
+
+
+def overall_scores(outcome: ScoreOutcome, truth: pl.DataFrame) -> pl.DataFrame:
+    quality = truth.filter((pl.col("kind") == "standard_quality") & (pl.col("dimension") == "overall"))
+    return outcome.results.filter(
+        (pl.col("year") == "overall") & (pl.col("item") == "score") & ~pl.col("insufficient")
+    ).join(quality.select("standard_code", "truth"), on="standard_code")
+
+
+def test_better_standards_score_higher(outcome: ScoreOutcome, truth: pl.DataFrame) -> None:
+    scores = overall_scores(outcome, truth)
+    assert scores.height >= 100
+    rho = scores.select(pl.corr("value", "truth", method="spearman")).item()
+    assert rho > 0.6
+
+
+@pytest.mark.parametrize("dimension", ["A", "B", "C", "D"])
+def test_each_dimension_tracks_its_planted_quality(
+    outcome: ScoreOutcome, truth: pl.DataFrame, dimension: str
+) -> None:
+    quality = truth.filter((pl.col("kind") == "standard_quality") & (pl.col("dimension") == dimension))
+    dims = outcome.results.filter(
+        (pl.col("year") == "overall") & (pl.col("item") == dimension) & ~pl.col("insufficient")
+    ).join(quality.select("standard_code", "truth"), on="standard_code")
+    assert dims.select(pl.corr("value", "truth", method="spearman")).item() > 0.6
+
+
+def test_intervals_do_not_overlap_where_the_planted_difference_is_large(
+    outcome: ScoreOutcome, truth: pl.DataFrame
+) -> None:
+    rows = overall_scores(outcome, truth).select("truth", "ci_low", "ci_high").rows()
+    apart = [
+        (a, b) if a[0] < b[0] else (b, a)
+        for a, b in itertools.combinations(rows, 2)
+        if abs(a[0] - b[0]) >= 0.30  # 30 points on the 0–100 composite
+    ]
+    assert len(apart) > 100
+    overlapping = [(low, high) for low, high in apart if low[2] >= high[1]]
+    assert overlapping == []
+
+
+def test_planted_sparse_standards_are_flagged_insufficient(
+    outcome: ScoreOutcome, truth: pl.DataFrame
+) -> None:
+    sparse = truth.filter(pl.col("kind") == "sparse_standard").get_column("standard_code").to_list()
+    assert sparse
+    flags = outcome.results.filter(
+        (pl.col("year") == "overall") & (pl.col("item") == "score") & pl.col("standard_code").is_in(sparse)
+    )
+    assert flags.height > 0 and flags.get_column("insufficient").all()
