@@ -3,7 +3,9 @@
 DuckDB lets one process hold a database file read-write, and a connection
 shared between Streamlit sessions fails with "connection is busy"; so the
 app opens one cached connection per warehouse file and hands each rerun
-its own ``cursor()``. Cached reads are keyed on a data version that changes
+its own ``cursor()``. The process also runs the inbox worker that loads the
+files ``stdeval ingest`` queues while the dashboard holds the warehouse.
+Cached reads are keyed on a data version that changes
 after every load, so newly loaded rows show without a restart.
 """
 
@@ -14,13 +16,18 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from etl.settings import db_path
+from etl.inbox import InboxWorker
+from etl.settings import db_path, landing_dir
 from etl.warehouse import connect
 
 
 @st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return connect(path)
+    con = connect(path)
+    # This process holds the warehouse read-write, so it is the one writer:
+    # files that `stdeval ingest` leaves in the landing inbox are loaded here.
+    InboxWorker(con, landing=landing_dir().resolve()).start()
+    return con
 
 
 def warehouse_path() -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app.connection import warehouse_path
+from app.connection import cursor, data_version, warehouse_path
 from app.session import language_switch, translator
 
 VIEWS = Path(__file__).resolve().parent / "views"
@@ -21,8 +21,20 @@ if not warehouse_path().exists():
     st.error(t("app.no_warehouse", path=str(warehouse_path())))
     st.stop()
 
+
+
+@st.fragment(run_every=5)
+def _follow_new_data() -> None:
+    """Rerun the page within seconds when new rows are loaded (e.g. by the inbox)."""
+    version = data_version(cursor())
+    seen = st.session_state.setdefault("data_version", version)
+    if version != seen:
+        st.session_state["data_version"] = version
+        st.rerun()
+
+
+_follow_new_data()
 pages = [
-    st.Page(VIEWS / "overview.py", title=t("nav.overview"), url_path="overview",
-            default=True),
+    st.Page(VIEWS / "overview.py", title=t("nav.overview"), url_path="overview", default=True),
 ]
 st.navigation(pages).run()

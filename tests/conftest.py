@@ -15,3 +15,11 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build_demo(path, scale=0.05, seed=7)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep every test's landing folder out of the developer's own ``var/``."""
+    monkeypatch.setenv("STDEVAL_DATA_DIR", str(tmp_path_factory.mktemp("data")))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import getpass
 import json
 import math
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,7 +22,7 @@ from metrics.scope import Scope
 from metrics.scores import ScoreOutcome, compute_scores, ranking
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     """Weighting methods of SCORING.md §2."""
 
     ahp = "ahp"
@@ -98,8 +98,12 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return "—" if value is None or math.isnan(value) else f"{value:.{digits}f}"
 
 
-def _print_table(console: Console, outcome: ScoreOutcome, summary: dict[str, Any], limit: int) -> None:
-    console.print(f"[bold]run[/bold] {summary['run_id']}  ·  fingerprint {summary['fingerprint'][:16]}…")
+def _print_table(
+    console: Console, outcome: ScoreOutcome, summary: dict[str, Any], limit: int
+) -> None:
+    console.print(
+        f"[bold]run[/bold] {summary['run_id']}  ·  fingerprint {summary['fingerprint'][:16]}…"
+    )
     weights = ", ".join(f"{k} {v:.3f}" for k, v in summary["weights"].items())
     cr = f" · CR {summary['cr']:.3f}" if summary.get("cr") is not None else ""
     console.print(f"method {summary['method']} ({weights}){cr} · year {summary['year']}")
@@ -109,20 +113,40 @@ def _print_table(console: Console, outcome: ScoreOutcome, summary: dict[str, Any
     )
     ranked = ranking(outcome.results, year=outcome.primary_year)
     table = Table(title=f"评价结果 / scores ({outcome.primary_year}, top {limit})")
-    for name in ("#", "standard 标准", "score 得分", "95% CI", "grade 等级", "sites", "responses", ""):
-        table.add_column(name, justify="right" if name in ("#", "score 得分", "sites", "responses") else "left")
+    for name in (
+        "#",
+        "standard 标准",
+        "score 得分",
+        "95% CI",
+        "grade 等级",
+        "sites",
+        "responses",
+        "",
+    ):
+        table.add_column(
+            name, justify="right" if name in ("#", "score 得分", "sites", "responses") else "left"
+        )
     for row in ranked.head(limit).iter_rows(named=True):
-        interval = f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])}" if row["ci_low"] is not None else "—"
+        interval = (
+            f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])}" if row["ci_low"] is not None else "—"
+        )
         table.add_row(
-            str(row["rank"]), row["standard_code"], _fmt(row["value"]), interval,
-            row["grade"] or "—", str(row["n_sites"]), str(row["n_responses"]),
+            str(row["rank"]),
+            row["standard_code"],
+            _fmt(row["value"]),
+            interval,
+            row["grade"] or "—",
+            str(row["n_sites"]),
+            str(row["n_responses"]),
             "partial 部分维度" if row["partial"] else "",
         )
     console.print(table)
     for rel in summary["reliability"]:
         alpha = rel["alpha"]
         flag = " [yellow]α < 0.7[/yellow]" if rel["warning"] else ""
-        console.print(f"survey {rel['survey_year']}: Cronbach α {_fmt(alpha, 3)} (n {rel['n_respondents']}){flag}")
+        console.print(
+            f"survey {rel['survey_year']}: Cronbach α {_fmt(alpha, 3)} (n {rel['n_respondents']}){flag}"
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -131,20 +155,42 @@ def register(app: typer.Typer) -> None:
     @app.command("score")
     def score(
         db: DbOption = None,
-        method: Method = typer.Option(Method.ahp, "--method", help="Weighting: ahp, entropy, equal or manual."),
-        weights: str | None = typer.Option(
-            None, "--weights", help="manual: A=0.3,B=0.3,C=0.2,D=0.2 (or JSON); ahp: a JSON pairwise matrix."
-        ),
-        year: int | None = typer.Option(None, "--year", help="Score one year only (default: every year and overall)."),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
-        seed: int | None = typer.Option(None, "--seed", help="Bootstrap seed (default from the config)."),
-        replicates: int | None = typer.Option(
-            None, "--replicates", help="Bootstrap replicates (default 1000; 0 for no intervals)."
-        ),
-        config: Path | None = typer.Option(None, "--config", help="Indicator config TOML (default: shipped)."),
-        shrinkage: bool = typer.Option(False, "--shrinkage", help="Shrink towards the priority-area mean."),
-        by: str = typer.Option("", "--by", help="Who runs it (default: the login name)."),
-        limit: int = typer.Option(20, "--limit", help="Rows of the summary table."),
+        method: Annotated[
+            Method, typer.Option(help="Weighting: ahp, entropy, equal or manual.")
+        ] = Method.ahp,
+        weights: Annotated[
+            str | None,
+            typer.Option(
+                help="manual: A=0.3,B=0.3,C=0.2,D=0.2 (or JSON); ahp: a JSON pairwise matrix."
+            ),
+        ] = None,
+        year: Annotated[
+            int | None, typer.Option(help="Score one year only (default: every year and overall).")
+        ] = None,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print one JSON object instead of tables.")
+        ] = False,
+        seed: Annotated[
+            int | None, typer.Option(help="Bootstrap seed (default from the config).")
+        ] = None,
+        replicates: Annotated[
+            int | None,
+            typer.Option(help="Bootstrap replicates (default 1000; 0 for no intervals)."),
+        ] = None,
+        config: Annotated[
+            Path | None, typer.Option(help="Indicator config TOML (default: shipped).")
+        ] = None,
+        shrinkage: Annotated[
+            bool, typer.Option(help="Shrink towards the priority-area mean.")
+        ] = False,
+        population_shares: Annotated[
+            str | None,
+            typer.Option(
+                help="Post-stratify the survey by org type: enterprise=0.5,user=0.3,… (sum 1)."
+            ),
+        ] = None,
+        by: Annotated[str, typer.Option(help="Who runs it (default: the login name).")] = "",
+        limit: Annotated[int, typer.Option(help="Rows of the summary table.")] = 20,
     ) -> None:
         """Score every standard, store the run, print its id and a summary."""
         path = db_path(db)
@@ -166,6 +212,7 @@ def register(app: typer.Typer) -> None:
                 seed=seed,
                 replicates=replicates,
                 shrinkage=shrinkage,
+                population_shares=parse_weights(population_shares, "manual"),
             )
             run_id = store_run(con, outcome, created_by=by or _login())
         except (ConfigError, ValueError) as exc:

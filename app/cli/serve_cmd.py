@@ -36,10 +36,18 @@ def register(app: typer.Typer) -> None:
         env = dict(os.environ, STDEVAL_DB=str(path.resolve()))
         chosen = port or int(get_setting("STDEVAL_PORT"))
         command = [
-            sys.executable, "-m", "streamlit", "run", str(APP_FILE),
-            "--server.port", str(chosen),
-            "--server.headless", "true" if headless else "false",
-            "--browser.gatherUsageStats", "false",
-            "--client.toolbarMode", "viewer",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(APP_FILE),
+            "--server.port",
+            str(chosen),
+            "--server.headless",
+            "true" if headless else "false",
+            "--browser.gatherUsageStats",
+            "false",
+            "--client.toolbarMode",
+            "viewer",
         ]
         raise typer.Exit(subprocess.call(command, env=env))

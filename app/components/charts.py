@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 import polars as pl
+from plotly.subplots import make_subplots
 
 from app.i18n import Translator
 
@@ -58,13 +58,30 @@ def by_priority_area(frame: pl.DataFrame, t: Translator) -> go.Figure:
     ordered = frame.sort("ord", descending=True)
     labels = ordered[name_col].to_list()
     fig = make_subplots(
-        rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
         subplot_titles=(t("overview.chart_standards"), t("overview.chart_feedback_rows")),
     )
-    fig.add_bar(y=labels, x=ordered["standards"].to_list(), orientation="h",
-                name=t("overview.chart_standards"), marker_color="#1f5fa8", row=1, col=1)
-    fig.add_bar(y=labels, x=ordered["feedback_rows"].to_list(), orientation="h",
-                name=t("overview.chart_feedback_rows"), marker_color="#7fb3e0", row=1, col=2)
+    fig.add_bar(
+        y=labels,
+        x=ordered["standards"].to_list(),
+        orientation="h",
+        name=t("overview.chart_standards"),
+        marker_color="#1f5fa8",
+        row=1,
+        col=1,
+    )
+    fig.add_bar(
+        y=labels,
+        x=ordered["feedback_rows"].to_list(),
+        orientation="h",
+        name=t("overview.chart_feedback_rows"),
+        marker_color="#7fb3e0",
+        row=1,
+        col=2,
+    )
     fig.update_layout(showlegend=False)
     fig = _layout(fig, t("overview.chart_area_title"))
     fig.update_layout(height=520)

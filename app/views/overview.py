@@ -36,12 +36,18 @@ demo_banner(bool(figures["is_demo"]), t)
 
 lang = t.lang
 row1 = st.columns(4)
-row1[0].metric(t("overview.standards"), format_count(head.standards, lang),
-               help=t("overview.standards_help", mapped=head.standards_mapped))
+row1[0].metric(
+    t("overview.standards"),
+    format_count(head.standards, lang),
+    help=t("overview.standards_help", mapped=head.standards_mapped),
+)
 row1[1].metric(t("overview.programs"), format_count(head.programs, lang))
 row1[2].metric(t("overview.sites"), format_count(head.sites, lang))
-row1[3].metric(t("overview.awards"), format_count(head.awards, lang),
-               help=t("overview.awards_help", nominations=head.nominations))
+row1[3].metric(
+    t("overview.awards"),
+    format_count(head.awards, lang),
+    help=t("overview.awards_help", nominations=head.nominations),
+)
 row2 = st.columns(4)
 row2[0].metric(t("overview.feedback_rows"), format_count(head.feedback_rows, lang))
 row2[1].metric(t("overview.survey_rows"), format_count(head.survey_rows, lang))
