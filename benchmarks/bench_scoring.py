@@ -72,7 +72,9 @@ def ensure_demo(db: Path, scale: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=10.0)
-    parser.add_argument("--db", type=Path, default=None, help="warehouse (default var/bench/demo-scale<S>.duckdb)")
+    parser.add_argument(
+        "--db", type=Path, default=None, help="warehouse (default var/bench/demo-scale<S>.duckdb)"
+    )
     parser.add_argument("--replicates", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3, help="warm runs per mode")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -86,7 +88,10 @@ def main() -> None:
     ensure_demo(db, args.scale)
     print(f"warehouse {db}, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     rows = []
-    for label, replicates in (("without intervals", 0), (f"{args.replicates} replicates", args.replicates)):
+    for label, replicates in (
+        ("without intervals", 0),
+        (f"{args.replicates} replicates", args.replicates),
+    ):
         cold = child(db, replicates)
         warm = [child(db, replicates) for _ in range(args.repeat)]
         seconds = [w["seconds"] for w in warm]
@@ -96,7 +101,9 @@ def main() -> None:
         )  # fmt: skip
     print(f"\n{'mode':<20} {'first run':>10} {'median':>8} {'min':>7} {'max':>7} {'peak RSS':>10}")
     for label, cold, median, low, high, peak, _ in rows:
-        print(f"{label:<20} {cold:>9.1f}s {median:>7.1f}s {low:>6.1f}s {high:>6.1f}s {peak:>8.0f} MB")
+        print(
+            f"{label:<20} {cold:>9.1f}s {median:>7.1f}s {low:>6.1f}s {high:>6.1f}s {peak:>8.0f} MB"
+        )
     info = rows[-1][-1]
     print(f"\ncells scored {info['cells']}, standards {info['n_standards']}, scored {info['n_scored']}, "
           f"insufficient {info['n_insufficient']}")  # fmt: skip

@@ -78,7 +78,9 @@ def _likert(rng: np.random.Generator, mu: float, kind: np.ndarray) -> np.ndarray
     return 1 + rng.binomial(4, p)
 
 
-def simulate(rng: np.random.Generator, standards: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def simulate(
+    rng: np.random.Generator, standards: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One year of feedback (one report per site) and survey rows."""
     fb_rows: list[dict[str, object]] = []
     sv_rows: list[dict[str, object]] = []
@@ -86,7 +88,9 @@ def simulate(rng: np.random.Generator, standards: pl.DataFrame) -> tuple[pl.Data
         n = int(s["n_sites"])
         kind = rng.integers(0, 2, n)
         before = rng.poisson(20, n)
-        cover = np.clip(rng.uniform(s["mu_coverage"] * 100 - 20, s["mu_coverage"] * 100 + 20, n), 0, 100)
+        cover = np.clip(
+            rng.uniform(s["mu_coverage"] * 100 - 20, s["mu_coverage"] * 100 + 20, n), 0, 100
+        )
         answers = {q: _likert(rng, s[f"mu_{q}"], kind) for q in LIKERT_FB}
         for i in range(n):
             fb_rows.append(
@@ -128,7 +132,20 @@ def true_composites(standards: pl.DataFrame) -> dict[str, float]:
         # A type shift that hits a bound would move the mean; μ ∈ [0.2, 0.8] keeps it exact.
         measures = {f"feedback.{q}": s[f"mu_{q}"] for q in LIKERT_FB}
         measures |= {f"survey.{q}": s[f"mu_{q}"] for q in LIKERT_SV}
-        coverage_mean = float(np.mean(np.clip(np.linspace(s["mu_coverage"] * 100 - 20, s["mu_coverage"] * 100 + 20, 100001), 0, 100))) / 100
+        coverage_mean = (
+            float(
+                np.mean(
+                    np.clip(
+                        np.linspace(
+                            s["mu_coverage"] * 100 - 20, s["mu_coverage"] * 100 + 20, 100001
+                        ),
+                        0,
+                        100,
+                    )
+                )
+            )
+            / 100
+        )
         age = (reference - s["published"]).days / 365.25
         measures |= {
             "feedback.coverage": coverage_mean,
@@ -138,7 +155,9 @@ def true_composites(standards: pl.DataFrame) -> dict[str, float]:
             "survey.adoption": s["aware_p"] * (s["full_p"] + s["partial_p"] / 2),
             "standard.age": min(1.0, max(0.0, (10 - age) / 5)),
         }
-        indicators = np.array([[np.mean([measures[m] for m in ind.measures]) for ind in cfg.indicators]])
+        indicators = np.array(
+            [[np.mean([measures[m] for m in ind.measures]) for ind in cfg.indicators]]
+        )
         dims = dimension_values(indicators, cfg)
         out[s["code"]] = float(composite_score(dims, cfg.ahp.weights)[0])
     return out

@@ -43,7 +43,13 @@ from metrics.composite import composite_score, dimension_values, mean_present
 from metrics.config import MEASURES, IndicatorConfig
 from metrics.indicators import ScoringData
 
-__all__ = ["BootstrapResult", "bootstrap_scores", "count_mean", "percentile_interval", "poisson_counts"]
+__all__ = [
+    "BootstrapResult",
+    "bootstrap_scores",
+    "count_mean",
+    "percentile_interval",
+    "poisson_counts",
+]
 
 _SURVEY, _FEEDBACK = 1, 2
 _CHUNK = 1 << 22  # elements of one (replicates × units) block: 32 MB of float64
@@ -93,7 +99,9 @@ def count_mean(units: int) -> float:
     return (units - 1) / units
 
 
-def poisson_counts(rng: np.random.Generator, rows: int, cols: int, *, mean: float = 1.0) -> np.ndarray:
+def poisson_counts(
+    rng: np.random.Generator, rows: int, cols: int, *, mean: float = 1.0
+) -> np.ndarray:
     """A (rows × cols) float32 matrix of Poisson(``mean``) counts (whole numbers 0–8).
 
     Examples
@@ -346,6 +354,7 @@ def bootstrap_scores(
     by_standard: dict[str, list[int]] = {}
     for k, (code, _) in enumerate(cells):
         by_standard.setdefault(code, []).append(k)
+
     def one_standard(code: str, rows: list[int]) -> None:
         values = engine.measure_values(code, [cells[k][1] for k in rows])
         indicators = np.stack([mean_present(values, c) for c in ind_cols], axis=-1)
@@ -388,7 +397,11 @@ def _interval_frame(
             "ci_high": bounds[:, :, 1].reshape(-1),
         },
         schema={
-            "standard_code": pl.String, "year_key": pl.String, "level": pl.String,
-            "item": pl.String, "ci_low": pl.Float64, "ci_high": pl.Float64,
+            "standard_code": pl.String,
+            "year_key": pl.String,
+            "level": pl.String,
+            "item": pl.String,
+            "ci_low": pl.Float64,
+            "ci_high": pl.Float64,
         },
     ).with_columns(pl.col("ci_low", "ci_high").fill_nan(None))

@@ -45,7 +45,9 @@ def dimension_values(indicators: np.ndarray, config: IndicatorConfig) -> np.ndar
     ``config.dimension_ids``.
     """
     index = {ind: k for k, ind in enumerate(config.indicator_ids)}
-    columns = [mean_present(indicators, [index[i] for i in d.indicators]) for d in config.dimensions]
+    columns = [
+        mean_present(indicators, [index[i] for i in d.indicators]) for d in config.dimensions
+    ]
     return np.stack(columns, axis=-1)
 
 
@@ -63,4 +65,8 @@ def composite_score(dimensions: np.ndarray, weights: Sequence[float]) -> np.ndar
     weighted = np.where(present, dimensions * w, 0.0).sum(axis=-1)
     total_weight = np.where(present, w, 0.0).sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total_weight > 0, 100.0 * weighted / np.where(total_weight > 0, total_weight, 1.0), np.nan)
+        return np.where(
+            total_weight > 0,
+            100.0 * weighted / np.where(total_weight > 0, total_weight, 1.0),
+            np.nan,
+        )

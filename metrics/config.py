@@ -91,8 +91,18 @@ _LIFECYCLE_DATES = ("approved", "draft", "consultation", "review", "approval", "
 _ENTROPY_NORMALISE = {"none": None, "minmax": "minmax", "sum": "sum"}
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
 _TOP_LEVEL = {
-    "schema", "version", "name_zh", "name_en", "dimensions", "indicators", "weights",
-    "grades", "evidence", "age", "bootstrap", "lifecycle",
+    "schema",
+    "version",
+    "name_zh",
+    "name_en",
+    "dimensions",
+    "indicators",
+    "weights",
+    "grades",
+    "evidence",
+    "age",
+    "bootstrap",
+    "lifecycle",
 }
 
 
@@ -273,18 +283,25 @@ def _dimensions(raw: Mapping[str, Any]) -> tuple[tuple[Dimension, ...], tuple[In
             body = inds_raw[ind_id]
             indicators.append(
                 Indicator(
-                    ind_id, dim.id, _text(body, "name_zh", ind_id), _text(body, "name_en", ind_id),
+                    ind_id,
+                    dim.id,
+                    _text(body, "name_zh", ind_id),
+                    _text(body, "name_en", ind_id),
                     tuple(body["measures"]),
                 )
             )
     return tuple(dimensions), tuple(indicators)
 
 
-def _ahp(raw: Mapping[str, Any], dim_ids: tuple[str, ...]) -> tuple[tuple[tuple[float, ...], ...], AhpResult]:
+def _ahp(
+    raw: Mapping[str, Any], dim_ids: tuple[str, ...]
+) -> tuple[tuple[tuple[float, ...], ...], AhpResult]:
     table = _table(_table(raw, "weights", ""), "ahp", "weights.")
     order = table.get("order")
     if not isinstance(order, list):
-        raise _fail("weights.ahp.order must list the dimensions", "weights.ahp.order 必须列出各维度")
+        raise _fail(
+            "weights.ahp.order must list the dimensions", "weights.ahp.order 必须列出各维度"
+        )
     for dim in dim_ids:
         if dim not in order:
             raise _fail(
@@ -319,15 +336,19 @@ def _grades(raw: Mapping[str, Any]) -> tuple[GradeBand, ...]:
         raise _fail("[[grades]] must list at least one band", "必须至少定义一个等级")
     bands = tuple(
         GradeBand(
-            _text(b, "grade", "grades"), float(_number(b, "min", "grades")),
-            _text(b, "name_zh", "grades"), _text(b, "name_en", "grades"),
+            _text(b, "grade", "grades"),
+            float(_number(b, "min", "grades")),
+            _text(b, "name_zh", "grades"),
+            _text(b, "name_en", "grades"),
         )
         for b in bands_raw
     )
     mins = [b.min for b in bands]
     letters = [b.grade for b in bands]
     if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-        raise _fail("grade minimums must strictly decrease, highest first", "等级下限必须从高到低严格递减")
+        raise _fail(
+            "grade minimums must strictly decrease, highest first", "等级下限必须从高到低严格递减"
+        )
     if mins[-1] > 0 or len(set(letters)) != len(letters) or not all(letters):
         raise _fail(
             "the last grade must start at 0 and grade names must be distinct",
@@ -349,7 +370,15 @@ def _stages(raw: Mapping[str, Any]) -> tuple[int, tuple[Stage, ...]]:
                 "and months > 0",
                 f"生命周期阶段 {s.get('stage')!r} 的起止日期或期限无效",
             )
-        stages.append(Stage(_text(s, "stage", "lifecycle.stages"), _text(s, "name_zh", "lifecycle.stages"), start, end, months))
+        stages.append(
+            Stage(
+                _text(s, "stage", "lifecycle.stages"),
+                _text(s, "name_zh", "lifecycle.stages"),
+                start,
+                end,
+                months,
+            )
+        )
     if cycle <= 0:
         raise _fail("lifecycle.cycle_days must be positive", "lifecycle.cycle_days 必须为正数")
     return cycle, tuple(stages)
@@ -388,7 +417,9 @@ def _validate(raw: Mapping[str, Any]) -> IndicatorConfig:
             "证据阈值、重抽样次数和随机种子不能为负，且 0 ≤ full_years < zero_years",
         )
     if not 0 < level < 1:
-        raise _fail(f"bootstrap.level must be between 0 and 1, got {level}", "置信水平必须在 0 与 1 之间")
+        raise _fail(
+            f"bootstrap.level must be between 0 and 1, got {level}", "置信水平必须在 0 与 1 之间"
+        )
     cycle, stages = _stages(raw)
     return IndicatorConfig(
         version=version,
@@ -413,7 +444,9 @@ def _validate(raw: Mapping[str, Any]) -> IndicatorConfig:
     )
 
 
-def load_config(source: str | Path | Mapping[str, Any] | IndicatorConfig | None = None) -> IndicatorConfig:
+def load_config(
+    source: str | Path | Mapping[str, Any] | IndicatorConfig | None = None,
+) -> IndicatorConfig:
     """Load and validate an indicator config.
 
     Parameters

@@ -14,7 +14,7 @@ import duckdb
 
 from metrics.queries import sql_text
 
-__all__ = ["code_version", "data_fingerprint"]
+__all__ = ["SCORING_MODULES", "code_version", "data_fingerprint"]
 
 
 def data_fingerprint(cur: duckdb.DuckDBPyConnection) -> str:
@@ -30,9 +30,31 @@ def data_fingerprint(cur: duckdb.DuckDBPyConnection) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: The modules whose code decides a score (other metrics modules do not count).
+SCORING_MODULES: tuple[str, ...] = (
+    "blas_threads",
+    "bootstrap",
+    "composite",
+    "config",
+    "fingerprint",
+    "indicators",
+    "queries",
+    "reliability",
+    "scope",
+    "scores",
+    "shrinkage",
+    "weighting",
+    "weights",
+)
+
+
 @cache
 def code_version() -> str:
-    """The stdeval version plus a hash of the scoring code, SQL and default config.
+    """The stdeval version plus a hash of the scoring code, its SQL and default config.
+
+    Covers :data:`SCORING_MODULES`, the ``scope_*`` and ``score_*`` SQL files and
+    the shipped indicator config, and names the DuckDB version (whose row
+    hash the data fingerprint uses).
 
     Examples
     --------
@@ -43,12 +65,11 @@ def code_version() -> str:
         version = metadata.version("stdeval")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare tree
         version = "unknown"
-    digest = hashlib.sha256()
     root = resources.files("metrics")
-    entries = []
-    for folder in (root, root / "sql", root / "indicator_config"):
-        entries += [e for e in folder.iterdir() if e.is_file() and e.name.endswith((".py", ".sql", ".toml"))]
-    for entry in sorted(entries, key=lambda e: str(e)):
-        digest.update(entry.name.encode("utf-8"))
-        digest.update(entry.read_bytes())
+    entries = [root / f"{name}.py" for name in SCORING_MODULES]
+    entries += [e for e in (root / "sql").iterdir() if e.name.startswith(("scope_", "score_"))]
+    entries += [e for e in (root / "indicator_config").iterdir() if e.name.endswith(".toml")]
+    digest = hashlib.sha256()
+    for entry in sorted(entries, key=lambda e: e.name):
+        digest.update(entry.name.encode("utf-8") + b"\0" + entry.read_bytes())
     return f"stdeval {version} metrics {digest.hexdigest()[:12]} duckdb {duckdb.__version__}"

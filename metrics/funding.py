@@ -19,11 +19,22 @@ import polars as pl
 from metrics.queries import query_frame
 from metrics.scope import Scope
 
-__all__ = ["GROUPINGS", "funding_by", "funding_overdisbursed", "funding_per_standard", "social_share"]
+__all__ = [
+    "GROUPINGS",
+    "funding_by",
+    "funding_overdisbursed",
+    "funding_per_standard",
+    "social_share",
+]
 
 #: The groupings :func:`funding_by` offers (and ``"all"`` for the total).
 GROUPINGS: tuple[str, ...] = (
-    "source_type", "purpose", "fiscal_year", "region_code", "priority_area", "all",
+    "source_type",
+    "purpose",
+    "fiscal_year",
+    "region_code",
+    "priority_area",
+    "all",
 )
 
 

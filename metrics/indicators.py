@@ -31,7 +31,12 @@ __all__ = [
 
 #: The org types of DATA_MODEL.md, the strata of post-stratification.
 ORG_TYPES: tuple[str, ...] = (
-    "enterprise", "university", "research_institute", "testing_body", "user", "government",
+    "enterprise",
+    "university",
+    "research_institute",
+    "testing_body",
+    "user",
+    "government",
 )
 
 

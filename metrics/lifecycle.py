@@ -61,8 +61,11 @@ def lifecycle_stages(
             "months": [s.months for s in cfg.stages],
         },
         schema={
-            "stage": pl.String, "name_zh": pl.String, "start_milestone": pl.String,
-            "end_milestone": pl.String, "months": pl.Int64,
+            "stage": pl.String,
+            "name_zh": pl.String,
+            "start_milestone": pl.String,
+            "end_milestone": pl.String,
+            "months": pl.Int64,
         },
     )
     cur = con.cursor()

@@ -69,7 +69,9 @@ def store_run(con: duckdb.DuckDBPyConnection, outcome: ScoreOutcome, *, created_
         )
         con.register("_score_result_rows", results.to_arrow())
         try:
-            con.execute(f"insert into score_result ({columns}) select {columns} from _score_result_rows")
+            con.execute(
+                f"insert into score_result ({columns}) select {columns} from _score_result_rows"
+            )
         finally:
             con.unregister("_score_result_rows")
         con.execute(

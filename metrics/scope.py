@@ -57,7 +57,9 @@ class Scope:
                     msg = f"Scope.{name} must be a tuple of codes, not one string {value!r}"
                     raise TypeError(msg)
                 object.__setattr__(self, name, tuple(value))
-        if self.year is not None and (isinstance(self.year, bool) or not isinstance(self.year, int)):
+        if self.year is not None and (
+            isinstance(self.year, bool) or not isinstance(self.year, int)
+        ):
             msg = f"Scope.year must be a whole year or None, got {self.year!r}"
             raise TypeError(msg)
 

@@ -13,7 +13,6 @@ rules define them); the composite is 0–100.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,11 +21,16 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from metrics.bootstrap import bootstrap_scores
+from metrics.bootstrap import bootstrap_scores, percentile_interval
 from metrics.composite import composite_score, dimension_values
 from metrics.config import IndicatorConfig, load_config
 from metrics.fingerprint import data_fingerprint
-from metrics.indicators import ScoringData, check_population_shares, read_scoring_data, scoring_cursor
+from metrics.indicators import (
+    ScoringData,
+    check_population_shares,
+    read_scoring_data,
+    scoring_cursor,
+)
 from metrics.reliability import SURVEY_ITEMS, survey_reliability
 from metrics.scope import Scope
 from metrics.shrinkage import shrink_to_group_mean
@@ -223,8 +227,13 @@ def compute_scores(
     lam = None
     if replicates > 0:
         boot = bootstrap_scores(
-            data, config=cfg, weights=weight_vector, replicates=replicates, seed=seed,
-            level=level, population_shares=shares,
+            data,
+            config=cfg,
+            weights=weight_vector,
+            replicates=replicates,
+            seed=seed,
+            level=level,
+            population_shares=shares,
         )
         intervals = boot.intervals
         if shrinkage:
@@ -234,10 +243,7 @@ def compute_scores(
             shrunk, shrunk_reps, lam = shrink_to_group_mean(composite, boot.composite, groups)
             raw_composite = composite
             composite = shrunk
-            q = [(1 - level) / 2, 1 - (1 - level) / 2]
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # unscored cells: all NaN
-                bounds = np.nanquantile(shrunk_reps, q, axis=1)
+            bounds = percentile_interval(shrunk_reps, level)  # cells × 2
             intervals = _replace_score_interval(intervals, cells, bounds)
 
     long = _long(cells, cfg, composite, dims, indicators, raw_composite)
@@ -251,7 +257,9 @@ def compute_scores(
         pl.Series("partial", np.isnan(dims).any(axis=1) & ~np.isnan(composite), dtype=pl.Boolean),
         pl.Series("cell_grade", grades, dtype=pl.String),
     ).with_row_index("cell")
-    results = long.join(cell_info.with_columns(pl.col("cell").cast(pl.Int64)), on="cell", how="left")
+    results = long.join(
+        cell_info.with_columns(pl.col("cell").cast(pl.Int64)), on="cell", how="left"
+    )
     results = results.with_columns(
         pl.when((pl.col("level") == "composite") & (pl.col("item") == "score"))
         .then(pl.col("cell_grade"))
@@ -266,7 +274,8 @@ def compute_scores(
         )
     else:
         results = results.with_columns(
-            pl.lit(None, dtype=pl.Float64).alias("ci_low"), pl.lit(None, dtype=pl.Float64).alias("ci_high")
+            pl.lit(None, dtype=pl.Float64).alias("ci_low"),
+            pl.lit(None, dtype=pl.Float64).alias("ci_high"),
         )
     results = results.select([pl.col(c).cast(t) for c, t in RESULT_SCHEMA.items()]).sort(_ORDER)
 
@@ -306,20 +315,24 @@ def compute_scores(
     )
 
 
-def _replace_score_interval(intervals: pl.DataFrame, cells: pl.DataFrame, bounds: np.ndarray) -> pl.DataFrame:
+def _replace_score_interval(
+    intervals: pl.DataFrame, cells: pl.DataFrame, bounds: np.ndarray
+) -> pl.DataFrame:
     """Give item ``score`` the shrunk interval and keep the raw one as ``score_raw``."""
     raw = intervals.filter((pl.col("level") == "composite") & (pl.col("item") == "score"))
     shrunk = cells.select("standard_code", "year_key").with_columns(
         pl.lit("composite").alias("level"),
         pl.lit("score").alias("item"),
-        pl.Series("ci_low", bounds[0]).fill_nan(None),
-        pl.Series("ci_high", bounds[1]).fill_nan(None),
+        pl.Series("ci_low", bounds[:, 0], dtype=pl.Float64).fill_nan(None),
+        pl.Series("ci_high", bounds[:, 1], dtype=pl.Float64).fill_nan(None),
     )
     rest = intervals.filter(~((pl.col("level") == "composite") & (pl.col("item") == "score")))
     return pl.concat([shrunk, raw.with_columns(pl.lit("score_raw").alias("item")), rest])
 
 
-def ranking(results: pl.DataFrame, *, year: str, include_insufficient: bool = False) -> pl.DataFrame:
+def ranking(
+    results: pl.DataFrame, *, year: str, include_insufficient: bool = False
+) -> pl.DataFrame:
     """Standards ranked by composite in one year key; insufficient evidence left out by default.
 
     Examples

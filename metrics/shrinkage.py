@@ -57,7 +57,11 @@ def shrink_to_group_mean(
     keys = {g for g, p in zip(groups, points, strict=True) if g is not None and not np.isnan(p)}
     for key in sorted(keys, key=repr):
         rows = np.array(
-            [k for k, (g, p) in enumerate(zip(groups, points, strict=True)) if g == key and not np.isnan(p)]
+            [
+                k
+                for k, (g, p) in enumerate(zip(groups, points, strict=True))
+                if g == key and not np.isnan(p)
+            ]
         )
         if len(rows) < MIN_GROUP:
             continue

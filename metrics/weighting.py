@@ -72,11 +72,17 @@ def choose_weights(
     """
     dims = config.dimension_ids
     if method not in METHODS:
-        raise _fail(f"unknown weighting method {method!r}; use one of {METHODS}", f"未知的赋权方法 {method!r}")
+        raise _fail(
+            f"unknown weighting method {method!r}; use one of {METHODS}",
+            f"未知的赋权方法 {method!r}",
+        )
     if method == "ahp":
         matrix = config.ahp_matrix if weights is None else weights
         if isinstance(matrix, Mapping):
-            raise _fail("ahp takes a pairwise comparison matrix, not named weights", "层次分析法需要判断矩阵")
+            raise _fail(
+                "ahp takes a pairwise comparison matrix, not named weights",
+                "层次分析法需要判断矩阵",
+            )
         result = ahp(matrix)
         if result.n != len(dims):
             raise _fail(
@@ -89,8 +95,11 @@ def choose_weights(
             dict(zip(dims, result.weights, strict=True)),
             {
                 "matrix": [list(map(float, row)) for row in matrix],
-                "lambda_max": result.lambda_max, "ci": result.ci, "cr": result.cr,
-                "ri": result.ri, "ri_table": list(SAATY_RI),
+                "lambda_max": result.lambda_max,
+                "ci": result.ci,
+                "cr": result.cr,
+                "ri": result.ri,
+                "ri_table": list(SAATY_RI),
             },
         )
     if method == "manual":
@@ -107,7 +116,9 @@ def choose_weights(
                 f"手工权重缺少维度 {missing} 或包含未知维度 {unknown}",
             )
         values = manual_weights([weights[d] for d in dims])
-        return WeightChoice("manual", dict(zip(dims, values, strict=True)), {"typed": dict(weights)})
+        return WeightChoice(
+            "manual", dict(zip(dims, values, strict=True)), {"typed": dict(weights)}
+        )
     if weights is not None:
         raise _fail(f"method {method!r} takes no weights", f"赋权方法 {method!r} 不接受输入权重")
     if method == "equal":

@@ -113,19 +113,14 @@ def _print_table(
     )
     ranked = ranking(outcome.results, year=outcome.primary_year)
     table = Table(title=f"评价结果 / scores ({outcome.primary_year}, top {limit})")
-    for name in (
-        "#",
-        "standard 标准",
-        "score 得分",
-        "95% CI",
-        "grade 等级",
-        "sites",
-        "responses",
-        "",
-    ):
-        table.add_column(
-            name, justify="right" if name in ("#", "score 得分", "sites", "responses") else "left"
-        )
+    table.add_column("#", justify="right")
+    table.add_column("standard 标准", no_wrap=True)
+    table.add_column("score", justify="right")
+    table.add_column("95% CI", no_wrap=True)
+    table.add_column("grade")
+    table.add_column("sites", justify="right")
+    table.add_column("resp.", justify="right")
+    table.add_column("")
     for row in ranked.head(limit).iter_rows(named=True):
         interval = (
             f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])}" if row["ci_low"] is not None else "—"
@@ -138,7 +133,7 @@ def _print_table(
             row["grade"] or "—",
             str(row["n_sites"]),
             str(row["n_responses"]),
-            "partial 部分维度" if row["partial"] else "",
+            "partial" if row["partial"] else "",
         )
     console.print(table)
     for rel in summary["reliability"]:

@@ -36,7 +36,9 @@ def test_poisson_counts_have_the_poisson_1_distribution() -> None:
 
 
 @pytest.mark.parametrize(("n", "t_975"), [(5, 2.7764), (20, 2.0930)])
-def test_counts_of_mean_n_minus_1_over_n_widen_a_mean_less_than_student_t(n: int, t_975: float) -> None:
+def test_counts_of_mean_n_minus_1_over_n_widen_a_mean_less_than_student_t(
+    n: int, t_975: float
+) -> None:
     """Poisson((n − 1)/n) counts: wider than Poisson(1), narrower than a t interval."""
     assert count_mean(n) == (n - 1) / n and count_mean(1) == 1.0
     x = np.linspace(0.0, 1.0, n)
@@ -69,18 +71,26 @@ def test_with_every_count_1_each_replicate_reproduces_the_sql_values(
     con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, shares: dict[str, float] | None
 ) -> None:
     """The numpy engine applies exactly the SQL's indicator rules: unit counts give the point."""
-    monkeypatch.setattr(bootstrap, "poisson_counts", lambda rng, rows, cols, **_: np.ones((rows, cols)))
+    monkeypatch.setattr(
+        bootstrap, "poisson_counts", lambda rng, rows, cols, **_: np.ones((rows, cols))
+    )
     results = compute_scores(
         con, scope=SCOPE, method="equal", replicates=3, population_shares=shares
     ).results
     present = results.filter(pl.col("value").is_not_null())
     assert present.height > 100
-    np.testing.assert_allclose(present["ci_low"].to_numpy(), present["value"].to_numpy(), atol=1e-12)
-    np.testing.assert_allclose(present["ci_high"].to_numpy(), present["value"].to_numpy(), atol=1e-12)
+    np.testing.assert_allclose(
+        present["ci_low"].to_numpy(), present["value"].to_numpy(), atol=1e-12
+    )
+    np.testing.assert_allclose(
+        present["ci_high"].to_numpy(), present["value"].to_numpy(), atol=1e-12
+    )
     assert results.filter(pl.col("value").is_null() & pl.col("ci_low").is_not_null()).height == 0
 
 
-def test_same_seed_same_intervals_and_another_seed_other_intervals(con: duckdb.DuckDBPyConnection) -> None:
+def test_same_seed_same_intervals_and_another_seed_other_intervals(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
     first = compute_scores(con, scope=SCOPE, method="equal", replicates=200, seed=11).results
     again = compute_scores(con, scope=SCOPE, method="equal", replicates=200, seed=11).results
     other = compute_scores(con, scope=SCOPE, method="equal", replicates=200, seed=12).results
@@ -88,7 +98,9 @@ def test_same_seed_same_intervals_and_another_seed_other_intervals(con: duckdb.D
     assert not first.equals(other)
 
 
-def test_a_standards_interval_does_not_depend_on_what_else_is_in_scope(con: duckdb.DuckDBPyConnection) -> None:
+def test_a_standards_interval_does_not_depend_on_what_else_is_in_scope(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
     def x_rows(scope: Scope) -> pl.DataFrame:
         out = compute_scores(con, scope=scope, method="equal", replicates=200).results
         return out.filter(pl.col("standard_code") == X)
@@ -96,7 +108,9 @@ def test_a_standards_interval_does_not_depend_on_what_else_is_in_scope(con: duck
     assert x_rows(SCOPE).equals(x_rows(Scope(standard_codes=(X,))))
 
 
-def test_intervals_are_ordered_and_bracket_unanimous_answers(con: duckdb.DuckDBPyConnection) -> None:
+def test_intervals_are_ordered_and_bracket_unanimous_answers(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
     results = compute_scores(con, scope=SCOPE, method="equal", replicates=300).results
     with_ci = results.filter(pl.col("ci_low").is_not_null())
     assert (with_ci["ci_low"] <= with_ci["ci_high"]).all()
@@ -105,11 +119,15 @@ def test_intervals_are_ordered_and_bracket_unanimous_answers(con: duckdb.DuckDBP
     v = results.filter((pl.col("standard_code") == V) & (pl.col("item") == "score"))
     assert v["ci_low"].to_list() == pytest.approx([100.0] * v.height)
     assert v["ci_high"].to_list() == pytest.approx([100.0] * v.height)
-    x = results.filter((pl.col("standard_code") == X) & (pl.col("year") == "2024") & (pl.col("item") == "score"))
+    x = results.filter(
+        (pl.col("standard_code") == X) & (pl.col("year") == "2024") & (pl.col("item") == "score")
+    )
     assert x["ci_low"][0] < x["value"][0] < x["ci_high"][0]
 
 
-def test_no_python_loop_per_replicate(con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_python_loop_per_replicate(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The number of count matrices drawn depends on the cells, not on the replicates."""
     calls: list[tuple[int, int]] = []
     original = bootstrap.poisson_counts

@@ -24,7 +24,19 @@ def test_default_config_is_the_tree_of_scoring_md() -> None:
     assert cfg.version
     assert cfg.dimension_ids == ("A", "B", "C", "D")
     assert cfg.indicator_ids == (
-        "A1", "A2", "A3", "A4", "A5", "B1", "B2", "B3", "B4", "B5", "C1", "C2", "D1",
+        "A1",
+        "A2",
+        "A3",
+        "A4",
+        "A5",
+        "B1",
+        "B2",
+        "B3",
+        "B4",
+        "B5",
+        "C1",
+        "C2",
+        "D1",
     )
     by_id = {i.id: i for i in cfg.indicators}
     assert by_id["A1"].measures == ("feedback.applicability", "survey.q_useful")
@@ -33,7 +45,11 @@ def test_default_config_is_the_tree_of_scoring_md() -> None:
     assert cfg.ahp.cr < 0.10 and sum(cfg.ahp.weights) == pytest.approx(1.0)
     assert [(g.grade, g.min) for g in cfg.grades] == [("A", 85), ("B", 70), ("C", 60), ("D", 0)]
     assert (cfg.min_sites, cfg.min_responses, cfg.replicates) == (5, 30, 1000)
-    assert [(s.name_zh, s.months) for s in cfg.stages] == [("立项", 3), ("起草", 10), ("征求意见", 2)]
+    assert [(s.name_zh, s.months) for s in cfg.stages] == [
+        ("立项", 3),
+        ("起草", 10),
+        ("征求意见", 2),
+    ]
 
 
 def test_every_measure_is_used_by_the_default_tree() -> None:
@@ -49,7 +65,9 @@ def test_grades_at_the_boundaries() -> None:
 def test_a_config_file_on_disk_loads(tmp_path: Path) -> None:
     source = resources.files("metrics") / "indicator_config" / "default.toml"
     path = tmp_path / "mine.toml"
-    path.write_text(source.read_text("utf-8").replace('version = "2025.1"', 'version = "local-1"'), "utf-8")
+    path.write_text(
+        source.read_text("utf-8").replace('version = "2025.1"', 'version = "local-1"'), "utf-8"
+    )
     assert load_config(path).version == "local-1"
     bad = tmp_path / "bad.toml"
     bad.write_text("schema = [", "utf-8")
@@ -76,7 +94,10 @@ def broken(change: Any) -> dict[str, Any]:
         (lambda r: r["dimensions"]["D"].update(indicators=[]), "dimension D has no indicators"),
         (lambda r: r["dimensions"].pop("D"), "D1 belongs to no dimension"),
         (lambda r: r["weights"]["ahp"].update(order=["A", "B", "C"]), "dimension D is missing"),
-        (lambda r: r["weights"]["ahp"].update(order=["A", "B", "C", "E"]), "dimension D is missing"),
+        (
+            lambda r: r["weights"]["ahp"].update(order=["A", "B", "C", "E"]),
+            "dimension D is missing",
+        ),
         (lambda r: r["weights"]["ahp"]["matrix"][0].__setitem__(1, 3.0), "not reciprocal"),
         (
             lambda r: r["weights"]["ahp"].update(
@@ -94,7 +115,9 @@ def broken(change: Any) -> dict[str, Any]:
         (lambda r: r["lifecycle"]["stages"][0].update(start="submitted"), "lifecycle stage"),
     ],
 )
-def test_invalid_configs_are_refused_with_a_clear_bilingual_message(change: Any, message: str) -> None:
+def test_invalid_configs_are_refused_with_a_clear_bilingual_message(
+    change: Any, message: str
+) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(broken(change))
     assert message in str(caught.value)

@@ -44,7 +44,9 @@ def criterion(summary: pl.DataFrame, nomination: str, name: str) -> dict[str, ob
 # ---------------------------------------------------------------- awards (§19)
 
 
-def test_trimmed_mean_with_five_judges_and_conflicts_excluded(con: duckdb.DuckDBPyConnection) -> None:
+def test_trimmed_mean_with_five_judges_and_conflicts_excluded(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
     summary = award_review_summary(con, scope=EVERYTHING)
     effect = criterion(summary, "N1", "effect")
     # J6 (95) declared a conflict: kept but not counted. Counted: 90, 80, 70, 60, 85
@@ -62,7 +64,9 @@ def test_plain_mean_below_five_judges(con: duckdb.DuckDBPyConnection) -> None:
     assert advancement["mean_score"] == pytest.approx(80.0)
 
 
-def test_a_criterion_where_every_judge_had_a_conflict_has_no_mean(con: duckdb.DuckDBPyConnection) -> None:
+def test_a_criterion_where_every_judge_had_a_conflict_has_no_mean(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
     effect = criterion(award_review_summary(con, scope=EVERYTHING), "N2", "effect")
     assert (effect["n_reviews"], effect["n_counted"], effect["mean_score"]) == (1, 0, None)
 
@@ -119,19 +123,29 @@ def test_totals_and_social_share(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_grouping_by_year_region_and_priority_area(con: duckdb.DuckDBPyConnection) -> None:
-    years = {r["key"]: r["committed_cny"] for r in funding_by(con, scope=EVERYTHING, by="fiscal_year").iter_rows(named=True)}
+    years = {
+        r["key"]: r["committed_cny"]
+        for r in funding_by(con, scope=EVERYTHING, by="fiscal_year").iter_rows(named=True)
+    }
     assert years == {"2023": 300_000, "2024": 1_500_000}
-    areas = {r["key"]: r["disbursed_cny"] for r in funding_by(con, scope=EVERYTHING, by="priority_area").iter_rows(named=True)}
+    areas = {
+        r["key"]: r["disbursed_cny"]
+        for r in funding_by(con, scope=EVERYTHING, by="priority_area").iter_rows(named=True)
+    }
     assert areas == {"CII": 1_400_000, None: 0}  # F5 has no standard, hence no area
     regions = funding_by(con, scope=Scope(region_codes=("31",)), by="region_code")
-    assert regions.select("key", "committed_cny", "disbursed_cny").rows() == [("31", 500_000, 600_000)]
+    assert regions.select("key", "committed_cny", "disbursed_cny").rows() == [
+        ("31", 500_000, 600_000)
+    ]
     with pytest.raises(ValueError, match="grouped by"):
         funding_by(con, scope=EVERYTHING, by="funder; drop table funding")
 
 
 def test_disbursed_above_committed_is_flagged(con: duckdb.DuckDBPyConnection) -> None:
     warnings = funding_overdisbursed(con, scope=EVERYTHING)
-    assert warnings.select("funder", "recipient", "purpose", "fiscal_year").rows() == [("C", "D", "pilot", 2024)]
+    assert warnings.select("funder", "recipient", "purpose", "fiscal_year").rows() == [
+        ("C", "D", "pilot", 2024)
+    ]
     assert warnings["excess_cny"][0] == pytest.approx(100_000)
     assert warnings["ratio"][0] == pytest.approx(1.2)
 
@@ -141,7 +155,11 @@ def test_money_per_standard_beside_its_score(con: duckdb.DuckDBPyConnection) -> 
     frame = funding_per_standard(con, scope=EVERYTHING, run_id=run_id)
     assert frame.get_column("standard_code").to_list() == [X, Y]
     x = frame.row(0, named=True)
-    assert (x["committed_cny"], x["disbursed_cny"], x["execution_rate"]) == (1_000_000, 800_000, 0.8)
+    assert (x["committed_cny"], x["disbursed_cny"], x["execution_rate"]) == (
+        1_000_000,
+        800_000,
+        0.8,
+    )
     stored = read_run(con, run_id).filter(
         (pl.col("standard_code") == X) & (pl.col("year") == "overall") & (pl.col("item") == "score")
     )
@@ -175,7 +193,10 @@ def test_stage_durations_against_the_national_limits(con: duckdb.DuckDBPyConnect
     assert rows[("P1", "drafting")]["due"] == date(2023, 1, 1)
     assert rows[("P1", "drafting")]["days"] == 337 and rows[("P1", "drafting")]["over_limit"]
     # P1 征求意见 2023-02-01 → review 2023-03-15: 42 days, due 2023-04-01: within.
-    assert rows[("P1", "consultation")]["days"] == 42 and not rows[("P1", "consultation")]["over_limit"]
+    assert (
+        rows[("P1", "consultation")]["days"] == 42
+        and not rows[("P1", "consultation")]["over_limit"]
+    )
     # P2 skipped its drafts: no stage length can be known.
     assert not [k for k in rows if k[0] == "P2"]
     # P3 drafting since 2023-07-01, due 2024-05-01, still open on 2025-12-31: over.
@@ -193,10 +214,16 @@ def test_lifecycle_scope_by_approval_year(con: duckdb.DuckDBPyConnection) -> Non
     assert projects.get_column("project_id").to_list() == ["P3"]
 
 
-def test_a_copy_of_the_warehouse_is_not_needed_to_read(tmp_path: Path, con: duckdb.DuckDBPyConnection) -> None:
+def test_a_copy_of_the_warehouse_is_not_needed_to_read(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
     """Related measures only read: a read-only connection is enough."""
     con.execute("checkpoint")
-    path = Path(con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[0][0])
+    path = Path(
+        con.execute(
+            "select path from duckdb_databases() where database_name = current_database()"
+        ).fetchall()[0][0]
+    )
     shutil.copy(path, tmp_path / "ro.duckdb")
     ro = duckdb.connect(str(tmp_path / "ro.duckdb"), read_only=True)
     try:

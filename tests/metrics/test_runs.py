@@ -47,7 +47,9 @@ def test_read_run_gives_back_exactly_the_computed_numbers(con: duckdb.DuckDBPyCo
 
 
 def test_the_run_record_has_everything_needed_to_explain_it(con: duckdb.DuckDBPyConnection) -> None:
-    run_id = run_scoring(con, scope=SCOPE, created_by="评价员", method="equal", replicates=50, seed=5)
+    run_id = run_scoring(
+        con, scope=SCOPE, created_by="评价员", method="equal", replicates=50, seed=5
+    )
     meta = read_run_meta(con, run_id)
     assert meta["method"] == "equal"
     assert meta["weights"] == {"A": 0.25, "B": 0.25, "C": 0.25, "D": 0.25}
@@ -138,12 +140,17 @@ def test_bad_weights_are_refused(
 def test_entropy_weights_come_from_the_standards_times_dimensions_matrix(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    raw = tomllib.loads((resources.files("metrics") / "indicator_config" / "default.toml").read_text("utf-8"))
+    raw = tomllib.loads(
+        (resources.files("metrics") / "indicator_config" / "default.toml").read_text("utf-8")
+    )
     raw["evidence"] = {"min_sites": 1, "min_responses": 1}
     equal = compute_scores(con, scope=SCOPE, method="equal", replicates=0, config=raw).results
-    dims = equal.filter(
-        (pl.col("year") == "overall") & (pl.col("level") == "dimension")
-    ).pivot(on="item", index="standard_code", values="value").drop_nulls().sort("standard_code")
+    dims = (
+        equal.filter((pl.col("year") == "overall") & (pl.col("level") == "dimension"))
+        .pivot(on="item", index="standard_code", values="value")
+        .drop_nulls()
+        .sort("standard_code")
+    )
     # Only X and V have all four dimensions overall (Y lacks B and C, Z lacks C).
     assert dims.get_column("standard_code").to_list() == [X, V]
     expected = entropy_weights(dims.select("A", "B", "C", "D"), normalise="minmax")
@@ -158,3 +165,18 @@ def test_reading_an_unknown_run_says_so(con: duckdb.DuckDBPyConnection) -> None:
         read_run(con, "run-nope")
     with pytest.raises(ValueError, match="created_by"):
         run_scoring(con, scope=SCOPE, created_by=" ", replicates=0)
+
+
+def test_a_warehouse_without_evidence_gives_an_empty_run(tmp_path: Path) -> None:
+    from etl.warehouse import init_warehouse
+
+    init_warehouse(tmp_path / "empty.duckdb")
+    con = duckdb.connect(str(tmp_path / "empty.duckdb"))
+    try:
+        run_id = run_scoring(
+            con, scope=Scope.everything(), created_by="t", replicates=100, shrinkage=True
+        )
+        assert read_run(con, run_id).height == 0
+        assert read_run_meta(con, run_id)["params"]["reliability"] == []
+    finally:
+        con.close()

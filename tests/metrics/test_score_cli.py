@@ -35,13 +35,38 @@ def db(tmp_path: Path) -> Path:
 
 def test_json_output_is_one_object_with_the_run_summary(cli: typer.Typer, db: Path) -> None:
     result = CliRunner().invoke(
-        cli, ["score", "--db", str(db), "--json", "--method", "equal", "--replicates", "50", "--by", "ci"]
+        cli,
+        [
+            "score",
+            "--db",
+            str(db),
+            "--json",
+            "--method",
+            "equal",
+            "--replicates",
+            "50",
+            "--by",
+            "ci",
+        ],
     )
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    for key in ("run_id", "fingerprint", "method", "weights", "n_standards", "n_scored", "n_insufficient"):
+    for key in (
+        "run_id",
+        "fingerprint",
+        "method",
+        "weights",
+        "n_standards",
+        "n_scored",
+        "n_insufficient",
+    ):
         assert key in out
-    assert out["method"] == "equal" and out["weights"] == {"A": 0.25, "B": 0.25, "C": 0.25, "D": 0.25}
+    assert out["method"] == "equal" and out["weights"] == {
+        "A": 0.25,
+        "B": 0.25,
+        "C": 0.25,
+        "D": 0.25,
+    }
     # 246 catalogue standards + 4 tiny ones in scope; the 4 tiny ones have evidence, all thin.
     assert (out["n_scored"], out["n_insufficient"]) == (4, 4)
     assert out["n_standards"] >= 4
@@ -65,7 +90,9 @@ def test_manual_weights_and_a_year(cli: typer.Typer, db: Path) -> None:
 
 
 def test_table_output_names_the_run(cli: typer.Typer, db: Path) -> None:
-    result = CliRunner().invoke(cli, ["score", "--db", str(db), "--replicates", "20", "--seed", "3"])
+    result = CliRunner().invoke(
+        cli, ["score", "--db", str(db), "--replicates", "20", "--seed", "3"]
+    )
     assert result.exit_code == 0, result.output
     assert "run-" in result.stdout and "CR" in result.stdout and "Cronbach" in result.stdout
 

@@ -111,7 +111,9 @@ def test_age_score_arithmetic_is_what_the_tests_assume() -> None:
 
 def test_every_indicator_of_x_in_2024_matches_the_hand_computation(equal: pl.DataFrame) -> None:
     for indicator, expected in X_2024.items():
-        assert value(equal, X, "2024", "indicator", indicator) == pytest.approx(expected, abs=1e-12), indicator
+        assert value(equal, X, "2024", "indicator", indicator) == pytest.approx(
+            expected, abs=1e-12
+        ), indicator
 
 
 def test_dimensions_are_means_of_present_indicators(equal: pl.DataFrame) -> None:
@@ -122,7 +124,9 @@ def test_dimensions_are_means_of_present_indicators(equal: pl.DataFrame) -> None
 def test_composite_with_equal_weights(equal: pl.DataFrame) -> None:
     expected = 100 * sum(X_DIMS.values()) / 4  # ≈ 54.3
     assert value(equal, X, "2024", "composite", "score") == pytest.approx(expected, abs=1e-9)
-    row = equal.filter((pl.col("standard_code") == X) & (pl.col("year") == "2024") & (pl.col("item") == "score"))
+    row = equal.filter(
+        (pl.col("standard_code") == X) & (pl.col("year") == "2024") & (pl.col("item") == "score")
+    )
     assert row.get_column("grade")[0] == "D"  # below 60: 待改进
     assert row.get_column("n_sites")[0] == 2 and row.get_column("n_responses")[0] == 3
     assert row.get_column("insufficient")[0]  # 2 < 5 sites and 3 < 30 responses
@@ -144,7 +148,9 @@ def test_a_blank_in_a_later_report_keeps_the_earlier_answer(equal: pl.DataFrame)
 def test_overall_pools_years_with_one_voice_per_site(equal: pl.DataFrame) -> None:
     # Overall: S1 latest is 2024-Q3 (app 5), S2 app 1, S3 (2023-Q4) app 5 → (4 + 0 + 4)/12.
     fb_app_overall = (4 + 0 + 4) / 12
-    assert value(equal, X, "overall", "indicator", "A1") == pytest.approx((fb_app_overall + SV_USEFUL) / 2)
+    assert value(equal, X, "overall", "indicator", "A1") == pytest.approx(
+        (fb_app_overall + SV_USEFUL) / 2
+    )
     # 2023 has S3 only and no survey: A1 is the feedback mean alone.
     assert value(equal, X, "2023", "indicator", "A1") == pytest.approx(1.0)
 
@@ -160,13 +166,17 @@ def test_missing_is_not_zero_and_weights_are_renormalised(equal: pl.DataFrame) -
     assert value(equal, Y, "2024", "dimension", "C") is None
     assert value(equal, Y, "2024", "dimension", "A") == pytest.approx(0.375)
     assert value(equal, Y, "2024", "composite", "score") == pytest.approx(43.75)
-    row = equal.filter((pl.col("standard_code") == Y) & (pl.col("item") == "score") & (pl.col("year") == "2024"))
+    row = equal.filter(
+        (pl.col("standard_code") == Y) & (pl.col("item") == "score") & (pl.col("year") == "2024")
+    )
     assert row.get_column("partial")[0]
 
 
 def test_renormalisation_with_manual_weights(con: duckdb.DuckDBPyConnection) -> None:
     weights = {"A": 0.4, "B": 0.3, "C": 0.2, "D": 0.1}
-    results = compute_scores(con, scope=SCOPE, method="manual", weights=weights, replicates=0).results
+    results = compute_scores(
+        con, scope=SCOPE, method="manual", weights=weights, replicates=0
+    ).results
     # Y: only A (0.375) and D (0.5) present: 100 × (0.4·0.375 + 0.1·0.5)/(0.4 + 0.1) = 40.0
     assert value(results, Y, "2024", "composite", "score") == pytest.approx(40.0)
     expected_x = 100 * sum(weights[d] * X_DIMS[d] for d in weights)
@@ -178,14 +188,18 @@ def test_survey_only_standard_per_year_and_overall(equal: pl.DataFrame) -> None:
     assert value(equal, Z, "2023", "indicator", "D1") == pytest.approx(1.0)
     assert value(equal, Z, "2024", "indicator", "D1") == pytest.approx(0.0)
     assert value(equal, Z, "overall", "indicator", "D1") == pytest.approx((4 + 0) / 8)
-    assert value(equal, Z, "2024", "indicator", "B2") == pytest.approx(0.0)  # planned counts 0, not missing
+    assert value(equal, Z, "2024", "indicator", "B2") == pytest.approx(
+        0.0
+    )  # planned counts 0, not missing
     assert value(equal, Z, "2024", "dimension", "C") is None
 
 
 def test_a_perfect_standard_scores_100_and_grade_a(equal: pl.DataFrame) -> None:
     # V: every answer 5, coverage 100, completed, incidents 5 → 0, published 2023 (age score 1).
     assert value(equal, V, "2024", "composite", "score") == pytest.approx(100.0)
-    row = equal.filter((pl.col("standard_code") == V) & (pl.col("item") == "score") & (pl.col("year") == "2024"))
+    row = equal.filter(
+        (pl.col("standard_code") == V) & (pl.col("item") == "score") & (pl.col("year") == "2024")
+    )
     assert row.get_column("grade")[0] == "A"
 
 
@@ -202,7 +216,9 @@ def test_post_stratification_by_org_type(con: duckdb.DuckDBPyConnection) -> None
 
 
 def test_scope_by_year_region_and_codes(con: duckdb.DuckDBPyConnection) -> None:
-    only_2023 = compute_scores(con, scope=Scope(year=2023, standard_codes=CODES), method="equal", replicates=0)
+    only_2023 = compute_scores(
+        con, scope=Scope(year=2023, standard_codes=CODES), method="equal", replicates=0
+    )
     assert set(only_2023.results.get_column("year")) == {"2023"}
     assert only_2023.summary() == {"n_standards": 4, "n_scored": 2, "n_insufficient": 2}
     south = compute_scores(
@@ -212,7 +228,9 @@ def test_scope_by_year_region_and_codes(con: duckdb.DuckDBPyConnection) -> None:
     assert value(south, X, "2024", "indicator", "A1") == pytest.approx((0.0 + (2 + 1) / 8) / 2)
 
 
-def test_indicator_values_frame_leaves_missing_indicators_out(con: duckdb.DuckDBPyConnection) -> None:
+def test_indicator_values_frame_leaves_missing_indicators_out(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
     frame = indicator_values(con, scope=Scope(standard_codes=(Y,), year=2024))
     assert sorted(frame.get_column("indicator").to_list()) == ["A1", "A3", "D1"]
 
@@ -228,13 +246,17 @@ def test_evidence_and_grade_thresholds_come_from_the_config(con: duckdb.DuckDBPy
     import tomllib
     from importlib import resources
 
-    raw = tomllib.loads((resources.files("metrics") / "indicator_config" / "default.toml").read_text("utf-8"))
+    raw = tomllib.loads(
+        (resources.files("metrics") / "indicator_config" / "default.toml").read_text("utf-8")
+    )
     raw["evidence"] = {"min_sites": 2, "min_responses": 3}
     raw["grades"] = [
         {"grade": "pass", "min": 50.0, "name_zh": "通过", "name_en": "pass"},
         {"grade": "fail", "min": 0.0, "name_zh": "未通过", "name_en": "fail"},
     ]
     results = compute_scores(con, scope=SCOPE, method="equal", replicates=0, config=raw).results
-    row = results.filter((pl.col("standard_code") == X) & (pl.col("year") == "2024") & (pl.col("item") == "score"))
+    row = results.filter(
+        (pl.col("standard_code") == X) & (pl.col("year") == "2024") & (pl.col("item") == "score")
+    )
     assert not row.get_column("insufficient")[0]  # 2 sites ≥ 2
     assert row.get_column("grade")[0] == "pass"  # ≈ 54.3 ≥ 50

@@ -20,6 +20,7 @@ Z = "GB/T 90003-2022"  # survey only, 2023 and 2024
 V = "GB/T 90004-2023"  # one perfect site and one perfect respondent
 CODES = (X, Y, Z, V)
 
+# fmt: off
 STANDARDS = [
     # code, category, published, code_year, priority_area
     (X, "GB/T", "2019-07-01", 2019, "CII"),
@@ -27,14 +28,18 @@ STANDARDS = [
     (Z, "GB/T", "2022-03-01", 2022, "CII"),
     (V, "GB/T", "2023-05-01", 2023, "CII"),
 ]
+# fmt: on
 
+# fmt: off
 SITES = [
     # site_id, program_id, name, region_code, org_type
     ("S1", "P1", "site one", "11", "enterprise"),
     ("S2", "P1", "site two", "31", "user"),
     ("S3", "P1", "site three", "11", "testing_body"),
 ]
+# fmt: on
 
+# fmt: off
 FEEDBACK = [
     # site, standard, period, status, coverage, applicability, operability, clarity,
     # benefit, satisfaction, incidents_before, incidents_after
@@ -45,7 +50,9 @@ FEEDBACK = [
     ("S1", Y, "2024-Q2", None, None, 4, None, None, None, 3, None, None),
     ("S1", V, "2024-Q4", "completed", 100.0, 5, 5, 5, 5, 5, 5, 0),
 ]
+# fmt: on
 
+# fmt: off
 SURVEY = [
     # response_id, survey_year, region, org_type, standard, aware, adoption,
     # q_useful, q_usable, q_current, q_consistent, q_testable, q_satisfied
@@ -56,7 +63,9 @@ SURVEY = [
     ("R5", 2024, "11", "user", Z, True, "planned", None, None, None, None, None, 1),
     ("R6", 2024, "11", "enterprise", V, True, "full", 5, 5, 5, 5, 5, 5),
 ]
+# fmt: on
 
+# fmt: off
 FUNDING = [
     # record_id, fiscal_year, source_type, funder, recipient, purpose, flow, amount,
     # standard_code, region_code
@@ -66,13 +75,17 @@ FUNDING = [
     ("F4", 2024, "enterprise", "C", "D", "pilot", "disbursed", 600_000, Y, "31"),
     ("F5", 2023, "foundation", "E", "F", "training", "committed", 300_000, None, None),
 ]
+# fmt: on
 
+# fmt: off
 NOMINATIONS = [
     # nomination_id, award_year, category, standard_code, nominee_org, status
     ("N1", 2024, "standard_excellence", X, "org x", "shortlisted"),
     ("N2", 2024, "practice_case", None, "org p", "nominated"),
 ]
+# fmt: on
 
+# fmt: off
 REVIEWS = [
     # nomination_id, judge_id, criterion, score, conflict_of_interest
     ("N1", "J1", "effect", 90, False),
@@ -87,7 +100,9 @@ REVIEWS = [
     ("N1", "J4", "advancement", 100, True),
     ("N2", "J1", "effect", 50, True),
 ]
+# fmt: on
 
+# fmt: off
 LIFECYCLE = [
     # project_id, approved, draft, consultation, review, approval, published
     ("P1", "2022-01-10", "2022-03-01", "2023-02-01", "2023-03-15", "2023-06-01", "2023-09-01"),
@@ -95,6 +110,7 @@ LIFECYCLE = [
     ("P3", "2023-06-01", "2023-07-01", None, None, None, None),
     ("P4", "2025-03-01", None, None, None, None, None),
 ]
+# fmt: on
 
 
 def build_tiny_warehouse(path: Path) -> Path:
