@@ -58,13 +58,13 @@ _TYPE_RULE = {
     "float": ("not_a_number", "应为数字（如 88.5）", "must be a number (e.g. 88.5)"),
     "date": (
         "not_a_date",
-        "不是有效日期，请写作 2024-05-08（也可写 2024/5/8、2024年5月8日）",
-        "is not a valid date; write 2024-05-08 (2024/5/8 and 2024年5月8日 also work)",
+        "不是有效日期，应写作 2024-05-08（也可写 2024/5/8、2024年5月8日）",
+        "is not a valid date: write it as 2024-05-08 (2024/5/8 and 2024年5月8日 also work)",
     ),
     "bool": (
         "not_yes_no",
-        "应为“是”或“否”（也可写 Y/N、1/0）",
-        "must be yes or no (是/否, Y/N, 1/0)",
+        "应为“是”或“否”（也可写 Y/N、1/0、√/×）",
+        "must be yes or no (是/否, Y/N, 1/0, √/×)",
     ),
 }
 

@@ -17,10 +17,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from datasets.normalise.width import INVISIBLE
 from datasets.spec import SourceSpec
 
 _MARKERS = re.compile(r"(\*|\((必填|选填|可选|required|optional)\))+$")
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
 
 
 def fold_header(header: str) -> str:

@@ -79,6 +79,8 @@ def reference_rules(spec: SourceSpec, context: ValidationContext) -> list[Rule]:
     for column, field_name in spec.references.items():
         rule_id, what_zh, what_en, do_zh, do_en = _REFERENCE_TEXT[field_name]
         col = spec.column(column)
+        if col.kind == "codes":  # a list cell: say that one of its codes is unknown
+            what_zh, what_en = f"中有编号{what_zh}", f"lists a code that {what_en}"
         rules.append(
             Rule(
                 rule_id,

@@ -191,17 +191,20 @@ def _format_rule(col: ColumnSpec) -> Rule | None:
             "standard_code_format",
             col.name,
             each.list.all(),
-            f"{header(col)}中有无效的标准编号，应写作 GB/T 22239-2019，多个编号以“;”分隔",
-            f"{col.name} holds a code that is not a standard code; write codes like "
-            "GB/T 22239-2019 separated by ';'",
+            f"{header(col)}中有无效的标准编号：每个编号应写作 GB/T 22239-2019，多个编号以“;”"
+            "“、”或“,”分隔，请修改后重新上传",
+            f"{col.name} holds a code that is not a standard code: write each like "
+            "GB/T 22239-2019, separated by ';', '、' or ','; correct it and upload again",
         )
     if col.kind == "period":
         return Rule(
             "period_format",
             col.name,
             pl.col(col.name).str.contains(PERIOD_PATTERN),
-            f"{header(col)}应为“YYYY-Qn”（如 2024-Q2），也可写 2024年第二季度、2024-05 或日期",
-            f"{col.name} must be YYYY-Qn (2024-Q2); 2024年第二季度, 2024-05 or a date are also accepted",
+            f"{header(col)}无法识别为季度，应写作“YYYY-Qn”（如 2024-Q2），也可写 2024年第二季度、"
+            "2024-05 或日期，请修改后重新上传",
+            f"{col.name} is not a quarter: write YYYY-Qn (2024-Q2); 2024年第二季度, 2024-05 or a "
+            "date also work; correct it and upload again",
         )
     return None
 

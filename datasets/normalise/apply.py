@@ -28,6 +28,16 @@ class Parsed(NamedTuple):
     invalid: pl.Series
 
 
+def _parse_frame(text: pl.Series, parse: Callable[[pl.Expr], pl.Expr]) -> pl.DataFrame:
+    """Columns ``value`` (the cell), ``values`` (parsed) and ``invalid`` (non-blank, unread)."""
+    cell = pl.col(_IN)
+    return (
+        pl.DataFrame({_IN: text})
+        .with_columns(parse(cell).alias("values"))
+        .with_columns((~is_blank_expr(cell) & pl.col("values").is_null()).alias("invalid"))
+    )
+
+
 def parse_series(values: pl.Series, parse: Callable[[pl.Expr], pl.Expr]) -> Parsed:
     """Apply an expression normaliser to ``values`` and compute the invalid mask.
 
@@ -44,24 +54,11 @@ def parse_series(values: pl.Series, parse: Callable[[pl.Expr], pl.Expr]) -> Pars
     text = values.cast(pl.Utf8).alias(_IN)
     distinct = text.drop_nulls().unique()
     if distinct.len() * 2 > text.len():
-        out = pl.DataFrame({_IN: text}).select(
-            parse(pl.col(_IN)).alias("values"),
-            (~is_blank_expr(pl.col(_IN)) & parse(pl.col(_IN)).is_null()).alias("invalid"),
-        )
+        out = _parse_frame(text, parse)
     else:
-        table = (
-            pl.DataFrame({_IN: distinct})
-            .select(
-                pl.col(_IN),
-                parse(pl.col(_IN)).alias("values"),
-            )
-            .with_columns(
-                (~is_blank_expr(pl.col(_IN)) & pl.col("values").is_null()).alias("invalid")
-            )
-        )
         out = (
             pl.DataFrame({_IN: text})
-            .join(table, on=_IN, how="left", maintain_order="left")
+            .join(_parse_frame(distinct, parse), on=_IN, how="left", maintain_order="left")
             .with_columns(pl.col("invalid").fill_null(False))
         )
     return Parsed(out["values"].alias(values.name), out["invalid"].alias(values.name))

@@ -1,16 +1,25 @@
 """Dates as users type them, and periods (quarters) of the feedback table.
 
-Dates: ``2024-05-08``, ``2024/5/8``, ``2024.5.8``, ``2024年5月8日``,
-``20240508``, a trailing time (``2024-05-08 00:00:00``, as spreadsheets
-export datetimes), and Excel serial day numbers (``45420`` -> 2024-05-08;
-day 0 is 1899-12-30 because Excel counts the fictitious 1900-02-29). A
-serial is only read between 20000 (1954) and 80000 (2119) so that a
+Dates: ``2024-05-08``, ``2024/5/8``, ``2024.05.08``, ``2024年5月8日``,
+``20240508`` (also ``20240508.0`` from a number cell), a trailing time
+(``2024-5-8 00:00:00`` as spreadsheets export datetimes, ``2024/5/8 0:00``,
+``2024/5/8 上午 12:00:00``; the time is dropped), and Excel serial day
+numbers (``45420`` or ``45420.0`` -> 2024-05-08; a fraction is the time of
+day; day 0 is 1899-12-30 because Excel counts the fictitious 1900-02-29).
+A serial is only read between 20000 (1954) and 80000 (2119) so that a
 stray count is not taken for a date. Impossible dates (2024-02-30) are
-unreadable, not rolled over.
+unreadable, not rolled over. Day-first or month-first orders
+(``8/5/2024``) are unreadable: they are ambiguous.
 
 Periods: ``2024-Q2``, ``2024Q2``, ``2024 q2``, ``Q2 2024``, ``2024年第二季度``,
-``2024年2季度``, ``2024年第2季度``, a month (``2024-05``, ``2024/5``,
+``2024年度第二季度``, ``2024年二季度``, ``2024年2季度``, ``2024 年 第 2 季度``
+(spaces anywhere), a month (``2024-05``, ``2024/5``, ``2024.5``,
 ``2024年5月``) or any date above, each mapped to its quarter ``YYYY-Qn``.
+``2024年2`` is unreadable: a second quarter or February?
+
+Years written in Chinese numerals (``二〇二四年第二季度``) are not read:
+they are rare in data sheets, and reading them well means also reading
+``十二月``; such a cell is reported with the accepted spellings instead.
 """
 
 from __future__ import annotations
@@ -25,9 +34,9 @@ from datasets.normalise.width import folded_expr
 EXCEL_EPOCH = date(1899, 12, 30)
 SERIAL_MIN, SERIAL_MAX = 20000, 80000
 
-_TIME_SUFFIX = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_TIME_SUFFIX = r"(?:(?:T|\s+|\s*[上下]午\s*)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _YMD = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?" + _TIME_SUFFIX + "$"
-_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
+_COMPACT = r"^(\d{4})(\d{2})(\d{2})(?:\.0+)?$"
 _SERIAL = r"^(\d{5})(?:\.\d+)?$"
 
 _CN_QUARTER = {"一": "1", "二": "2", "三": "3", "四": "4"}
@@ -88,9 +97,13 @@ def period_expr(expr: pl.Expr) -> pl.Expr:
     text = folded_expr(expr).str.to_uppercase().str.replace_all(r"\s+", "")
     year_q = r"^(\d{4})年?-?Q([1-4])$"
     q_year = r"^Q([1-4])-?(\d{4})年?$"
-    chinese = r"^(\d{4})年第?([1-4一二三四])季度?$"
-    month = r"^(\d{4})[-/.年](\d{1,2})月?$"
-    month_no = text.str.extract(month, 2).cast(pl.Int8, strict=False)
+    # A quarter needs 季 (and 第 when 年 is missing): "2024年2" may be February.
+    chinese = r"^(\d{4})(?:年度?第?([1-4一二三四])季|第([1-4一二三四])季)度?$"
+    # After 年 the month needs its 月: "2024年2" may mean the second quarter.
+    month = r"^(\d{4})(?:[-/.](\d{1,2})|年(\d{1,2})月)$"
+    month_no = pl.coalesce(text.str.extract(month, 2), text.str.extract(month, 3)).cast(
+        pl.Int8, strict=False
+    )
     from_month = pl.when(month_no.is_between(1, 12)).then(
         _quarter_text(text.str.extract(month, 1), ((month_no - 1) // 3 + 1).cast(pl.Utf8))
     )
@@ -101,7 +114,9 @@ def period_expr(expr: pl.Expr) -> pl.Expr:
         _quarter_text(text.str.extract(q_year, 2), text.str.extract(q_year, 1)),
         _quarter_text(
             text.str.extract(chinese, 1),
-            text.str.extract(chinese, 2).replace(_CN_QUARTER),
+            pl.coalesce(text.str.extract(chinese, 2), text.str.extract(chinese, 3)).replace(
+                _CN_QUARTER
+            ),
         ),
         from_month,
         from_date,

@@ -2,10 +2,13 @@
 
 - Integers accept thousands separators, full-width digits, a trailing
   ``.0`` (spreadsheets turn 3 into 3.0) and a counting word (``3次``,
-  ``3个``, ``3起``, ``3件``).
-- Money accepts ``1,234.50``, ``￥1234``, ``1234元``, ``RMB 1234`` and
-  the units ``万`` (x10,000) and ``亿`` (x100,000,000): ``12.5万`` is
-  125,000.00. A header-level factor (``实施成本（万元）``) multiplies the
+  ``3个``, ``3起``, ``3件``, ``3例``).
+- Money accepts ``1,234.50``, ``￥1,234``, ``1234元``, ``1234元整``,
+  ``人民币1234元``, ``RMB 1234`` and the units ``万`` (x10,000) and ``亿``
+  (x100,000,000): ``12.5万`` and ``1.2万元`` are 125,000.00 and 12,000.00.
+  Not read: a space as thousands separator (``1 234``: two numbers?),
+  accounting negatives ``(1234)``, other currencies, amounts in Chinese
+  numerals (``壹万元``). A header-level factor (``实施成本（万元）``) multiplies the
   cell again. Amounts are rounded to two decimals (DECIMAL(18,2)), half
   away from zero (四舍五入).
 - Percentages: ``85%`` and ``85`` are 85. A ``%`` sign is taken literally,
@@ -25,7 +28,7 @@ from datasets.normalise.apply import Parsed, parse_scalar, parse_series
 from datasets.normalise.width import folded_expr
 
 _NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)$"
-_MONEY = r"^(?:RMB|CNY|[￥¥])?\s*([+-]?(?:\d+\.?\d*|\.\d+))\s*(万|亿)?\s*(?:元|RMB|CNY)?$"
+_MONEY = r"^(?:RMB|CNY|人民币|[￥¥])?\s*([+-]?(?:\d+\.?\d*|\.\d+))\s*(万|亿)?\s*(?:元整?|RMB|CNY)?$"
 MONEY = pl.Decimal(18, 2)
 _WIDE = pl.Decimal(38, 6)
 
@@ -40,7 +43,7 @@ _INT = pl.Int32()
 
 def integer_expr(expr: pl.Expr, *, dtype: pl.DataType = _INT) -> pl.Expr:
     """Vectorised integer normaliser; null when blank, unreadable, fractional or too large."""
-    text = _compact(expr).str.replace(r"\s*[次个起件]$", "")
+    text = _compact(expr).str.replace(r"\s*[次个起件例]$", "")
     whole = text.str.extract(r"^([+-]?\d+)(?:\.0*)?$", 1)
     return whole.cast(dtype, strict=False)
 

@@ -1,7 +1,8 @@
 """Province-level regions: code, six-digit division code, Chinese or English name -> GB/T 2260 code.
 
-Accepted: the two-digit code (``11``), a six-digit administrative division
-code whose first two digits are a province (``110000``, ``110105``), the
+Accepted: the two-digit code (``11``, also ``11.0`` from a number column),
+a six-digit administrative division code whose first two digits are a
+province (``110000``, ``110105``), the
 full Chinese name (``北京市``, ``广西壮族自治区``), the short name (``北京``,
 ``内蒙古``, ``广西``), and English names with or without "Province",
 "Municipality", "Autonomous Region" or "SAR" (``Inner Mongolia``,
@@ -60,6 +61,8 @@ def region_expr(expr: pl.Expr) -> pl.Expr:
     """Vectorised region normaliser: two-digit code, or null when unknown."""
     words = region_words()
     text = folded_expr(expr)
+    # A code column saved from a float column (pandas, SPSS) reads 11.0 or 110000.0.
+    text = text.str.replace(r"^(\d{2}|\d{6})\.0+$", "$1")
     six_digit = text.str.extract(r"^(\d{2})\d{4}$", 1)
     english = (
         text.str.to_lowercase()
@@ -69,13 +72,12 @@ def region_expr(expr: pl.Expr) -> pl.Expr:
         .str.replace(_EN_SUFFIXES, "")
         .str.replace_all(" ", "")
     )
-    lookup = {k: v for k, v in words.items()}
     known_codes = sorted(set(words.values()))
     return pl.coalesce(
-        text.replace_strict(lookup, default=None, return_dtype=pl.Utf8),
+        text.replace_strict(words, default=None, return_dtype=pl.Utf8),
         pl.when(six_digit.is_in(known_codes)).then(six_digit),
         pl.when(english.str.len_chars() > 0).then(
-            english.replace_strict(lookup, default=None, return_dtype=pl.Utf8)
+            english.replace_strict(words, default=None, return_dtype=pl.Utf8)
         ),
     )
 

@@ -12,14 +12,15 @@ import polars as pl
 
 from datasets.normalise.apply import Parsed, parse_scalar, parse_series
 from datasets.normalise.codes import code_expr
+from datasets.normalise.width import INVISIBLE
 
 #: Separators between codes in a list cell (DATA_MODEL.md: ; ； , or 、).
 CODE_SEPARATORS = r"[;；,，、]"
 
 
 def text_expr(expr: pl.Expr) -> pl.Expr:
-    """Strip surrounding whitespace (incl. U+3000 and BOM); blank -> null."""
-    stripped = expr.str.strip_chars(" \t\r\n\u3000\ufeff\u00a0")
+    """Strip surrounding whitespace and invisible characters (U+3000, NBSP, BOM, ZWSP); blank -> null."""
+    stripped = expr.str.strip_chars(" \t\r\n\u3000\u00a0" + INVISIBLE)
     return pl.when(stripped.str.len_chars() > 0).then(stripped)
 
 

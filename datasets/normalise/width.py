@@ -2,8 +2,12 @@
 
 Chinese input methods often type full-width letters, digits and
 punctuation (``ＧＢ／Ｔ　２２２３９－２０１９``). Unicode NFKC folds them to
-their ASCII forms (and U+3000 to a space); it is only applied to values
-that are codes, numbers, dates or choices, never to free text.
+their ASCII forms (and U+3000 and the non-breaking space U+00A0 to a
+space); it is only applied to values that are codes, numbers, dates or
+choices, never to free text. Invisible characters that text copied from
+web pages, WeChat or Word carries along (zero-width space, BOM, word
+joiner) are removed from such values wherever they sit: NFKC keeps them,
+and ``GB/T\u200b22239-2019`` would otherwise be unreadable.
 """
 
 from __future__ import annotations
@@ -17,6 +21,10 @@ import polars as pl
 #: minus sign, small and full-width hyphen-minus (the last two NFKC folds).
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
 _DASH_CLASS = "[" + DASHES + "]"
+#: Invisible characters: BOM, zero-width space, non-joiner, joiner, word joiner.
+INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
+_INVISIBLE_CLASS = "[" + INVISIBLE + "]"
+_INVISIBLE_TABLE = dict.fromkeys(map(ord, INVISIBLE))
 
 
 def half_width(value: str | None) -> str | None:
@@ -38,15 +46,17 @@ def half_width(value: str | None) -> str | None:
     'GB/T 22239-2019'
     >>> half_width("  （万元） ")
     '(万元)'
+    >>> half_width("\u200bGB/T 35273-2020\u00a0")
+    'GB/T 35273-2020'
     """
     if value is None:
         return None
-    return unicodedata.normalize("NFKC", value).strip()
+    return unicodedata.normalize("NFKC", value.translate(_INVISIBLE_TABLE)).strip()
 
 
 def half_width_expr(expr: pl.Expr) -> pl.Expr:
     """Vectorised :func:`half_width` over a Utf8 expression."""
-    return expr.str.normalize("NFKC").str.strip_chars()
+    return expr.str.replace_all(_INVISIBLE_CLASS, "").str.normalize("NFKC").str.strip_chars()
 
 
 def unify_dashes_expr(expr: pl.Expr) -> pl.Expr:

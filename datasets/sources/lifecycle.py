@@ -46,9 +46,10 @@ CYCLE_OVER_TWO_YEARS = Rule(
     "cycle_over_two_years",
     "published",
     pl.col("published") <= pl.col("approved").dt.offset_by("2y"),
-    "从立项到发布超过 2 年，不符合《若干意见》第（9）条“原则上不超过2年”（该行已接收）",
+    "从立项到发布超过 2 年，不符合《若干意见》第（9）条“原则上不超过2年”（该行已接收并标记；"
+    "如日期有误，请更正后重新上传）",
     "more than two years from approval to publication, beyond the two-year cycle of §9 "
-    "(the row was accepted)",
+    "(the row was accepted and flagged; if a date is wrong, correct it and upload again)",
     severity=WARNING,
     cross_column=True,
 )

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
 
-from datasets.pandera_schema import build_schema
+import datasets
+from datasets.casting import cast_rule
 from datasets.references import local_standard_rules, reference_rules
-from datasets.rules import all_rules
+from datasets.rules import WARNING, all_rules
 from datasets.sources import SOURCES, get_source
 from datasets.validation import ValidationContext, validate_typed
 from tests.datasets.conftest import LOCAL_CODE, good_frame
@@ -209,11 +212,24 @@ def test_empty_context_rejects_every_reference() -> None:
     assert set(result.errors["rule"].to_list()) == {"unknown_site", "unknown_standard"}
 
 
-def test_rule_ids_are_stable_snake_case() -> None:
-    rules = {c.name for spec in SOURCES.values() for c in build_schema(spec).columns.values()}
-    assert rules  # the schemas build
-    ids = {r[3] for r in ERROR_CASES} | {r[3] for r in WARNING_CASES}
-    assert all(i.replace("_", "").isalpha() and i.islower() for i in ids)
+def _documented_rule_ids() -> tuple[set[str], set[str]]:
+    """The error and warning ids listed under "Rule ids" in datasets/README.md."""
+    text = (Path(datasets.__file__).parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Rule ids", 1)[1]
+    errors, warnings = section.split("Warnings:", 1)
+    return set(re.findall(r"`(\w+)`", errors)), set(re.findall(r"`(\w+)`", warnings))
+
+
+def test_every_rule_id_is_snake_case_and_documented_in_the_readme() -> None:
+    scoped = ValidationContext(allowed_site_ids=frozenset())
+    errors: set[str] = set()
+    warnings = {"duplicate_in_file"}
+    for spec in SOURCES.values():
+        for rule in [*all_rules(spec), *reference_rules(spec, scoped), *local_standard_rules(spec)]:
+            (warnings if rule.severity == WARNING else errors).add(rule.id)
+        errors |= {r.id for c in spec.columns if (r := cast_rule(spec, c)) is not None}
+    assert all(re.fullmatch(r"[a-z]+(?:_[a-z]+)*", i) for i in errors | warnings)
+    assert (errors, warnings) == _documented_rule_ids()
 
 
 def test_get_source_lists_valid_names_for_an_unknown_one() -> None:

@@ -64,7 +64,8 @@ def test_unreadable_cell_is_reported_as_given_and_rejects_its_row(
         "standard_code": [CODE, CODE],
         "period": ["2024-Q1", "2024-Q2"],
     }
-    cells[column] = [cells.get(column, [None])[0] if column in cells else None, value]
+    # Row 2 keeps a good (or blank) cell, row 3 gets the unreadable one.
+    cells[column] = [cells[column][0] if column in cells else None, value]
     raw = _raw(**cells)
     result = validate_raw(FEEDBACK, raw, context=context)
     assert result.errors.select("row", "column", "value", "rule").rows() == [

@@ -8,6 +8,7 @@ same seed gives the very same tables.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import duckdb
@@ -74,9 +75,12 @@ def test_every_source_is_loaded_through_validation_without_rejections(demo, con)
     _, summary = demo
     assert set(summary.rejected) == set(SOURCES)
     assert all(n == 0 for n in summary.rejected.values()), summary.rejected
-    log = q(con, "select source, uploader, status, rows_read, rows_accepted, rows_rejected"
-                 " from ingest_log order by ingest_id")  # fmt: skip
+    log = q(con, "select source, uploader, status, rows_read, rows_accepted, rows_rejected,"
+                 " sha256, file_name from ingest_log order by ingest_id")  # fmt: skip
     assert log["source"].to_list() == list(SOURCES)
+    # The README's recipe: sha256 of "demo:{source}:{seed}:{scale}", no file bytes.
+    assert log.row(2, named=True)["sha256"] == hashlib.sha256(b"demo:feedback:7:0.1").hexdigest()
+    assert log.row(2, named=True)["file_name"] == "demo-feedback.parquet"
     assert set(log["uploader"]) == {"demo"}
     assert set(log["status"]) == {"loaded"}
     assert (log["rows_rejected"] == 0).all()
@@ -400,8 +404,10 @@ def test_demo_truth_records_seed_scale_and_every_kind(con) -> None:  # noqa: ANN
     assert not any("generated" in k or "time" in k for k in meta)
     quality = _quality(con)
     assert set(quality.columns) == {"code", "A", "B", "C", "D", "overall"}
-    values = quality.select("A", "B", "C", "D", "overall").to_numpy()
-    assert ((values >= 0) & (values <= 1)).all()
+    # Each dimension is clipped to 0.15–0.95; overall is their plain mean (both rounded to 4 places).
+    dims = quality.select("A", "B", "C", "D").to_numpy()
+    assert ((dims >= 0.15) & (dims <= 0.95)).all()
+    assert abs(quality["overall"].to_numpy() - dims.mean(axis=1)).max() <= 0.0003
     known = set(q(con, "select code from standard")["code"])
     assert set(quality["code"]) <= known
 
