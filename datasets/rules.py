@@ -201,10 +201,10 @@ def _format_rule(col: ColumnSpec) -> Rule | None:
             "period_format",
             col.name,
             pl.col(col.name).str.contains(PERIOD_PATTERN),
-            f"{header(col)}无法识别为季度，应写作“YYYY-Qn”（如 2024-Q2），也可写 2024年第二季度、"
-            "2024-05 或日期，请修改后重新上传",
-            f"{col.name} is not a quarter: write YYYY-Qn (2024-Q2); 2024年第二季度, 2024-05 or a "
-            "date also work; correct it and upload again",
+            f"{header(col)}无法识别为季度，应写作“YYYY-Qn”（如 2024-Q2，年份 2016–2100），也可写 "
+            "2024年第二季度、2024-05 或日期，请修改后重新上传",
+            f"{col.name} is not a quarter: write YYYY-Qn (2024-Q2, a year in 2016–2100); "
+            "2024年第二季度, 2024-05 or a date also work; correct it and upload again",
         )
     return None
 

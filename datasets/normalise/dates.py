@@ -15,7 +15,9 @@ Periods: ``2024-Q2``, ``2024Q2``, ``2024 q2``, ``Q2 2024``, ``2024年第二季�
 ``2024年度第二季度``, ``2024年二季度``, ``2024年2季度``, ``2024 年 第 2 季度``
 (spaces anywhere), a month (``2024-05``, ``2024/5``, ``2024.5``,
 ``2024年5月``) or any date above, each mapped to its quarter ``YYYY-Qn``.
-``2024年2`` is unreadable: a second quarter or February?
+``2024年2`` is unreadable: a second quarter or February? A period whose
+year falls outside 2016–2100 is unreadable too (``20242`` would otherwise
+be read as an Excel serial, 1955-Q2).
 
 Years written in Chinese numerals (``二〇二四年第二季度``) are not read:
 they are rare in data sheets, and reading them well means also reading
@@ -88,6 +90,10 @@ def normalise_date(value: str | None) -> date | None:
     return parse_scalar(value, date_expr)
 
 
+PERIOD_YEAR_MIN = 2016
+PERIOD_YEAR_MAX = 2100
+
+
 def _quarter_text(year: pl.Expr, quarter: pl.Expr) -> pl.Expr:
     return pl.concat_str([year, pl.lit("-Q"), quarter])
 
@@ -109,7 +115,7 @@ def period_expr(expr: pl.Expr) -> pl.Expr:
     )
     day = date_expr(expr)
     from_date = _quarter_text(day.dt.year().cast(pl.Utf8), day.dt.quarter().cast(pl.Utf8))
-    return pl.coalesce(
+    period = pl.coalesce(
         _quarter_text(text.str.extract(year_q, 1), text.str.extract(year_q, 2)),
         _quarter_text(text.str.extract(q_year, 2), text.str.extract(q_year, 1)),
         _quarter_text(
@@ -121,6 +127,10 @@ def period_expr(expr: pl.Expr) -> pl.Expr:
         from_month,
         from_date,
     )
+    # Feedback began with the 2016 Opinions; a year outside 2016–2100 is a
+    # typo or a number misread as an Excel serial (20242 -> 1955), not a quarter.
+    year = period.str.slice(0, 4).cast(pl.Int32, strict=False)
+    return pl.when(year.is_between(PERIOD_YEAR_MIN, PERIOD_YEAR_MAX)).then(period)
 
 
 def normalise_periods(values: pl.Series) -> Parsed:
@@ -137,5 +147,7 @@ def normalise_period(value: str | None) -> str | None:
     ['2024-Q2', '2024-Q2', '2024-Q2', '2024-Q2', '2024-Q2']
     >>> normalise_period("2024-Q5") is None
     True
+    >>> normalise_period("20242") is None, normalise_period("1999-Q1") is None
+    (True, True)
     """
     return parse_scalar(value, period_expr)

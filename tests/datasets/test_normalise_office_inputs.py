@@ -264,3 +264,17 @@ def test_a_messy_office_feedback_row_is_accepted_whole() -> None:
         "satisfaction": 5, "incidents_before": 3, "incidents_after": 1,
         "cost_cny": Decimal("12000.00"), "_row": 2,
     }  # fmt: skip
+
+
+@pytest.mark.parametrize("value", ["20242", "1999-Q1", "2101Q1", "1955年第二季度"])
+def test_a_period_outside_the_programme_years_is_unreadable(value: str) -> None:
+    from datasets.normalise.dates import normalise_period
+
+    assert normalise_period(value) is None
+
+
+def test_a_period_at_the_edges_of_the_programme_years_is_read() -> None:
+    from datasets.normalise.dates import normalise_period
+
+    assert normalise_period("2016Q1") == "2016-Q1"
+    assert normalise_period("2100年第四季度") == "2100-Q4"
