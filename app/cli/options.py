@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
+
+from etl.warehouse import connect
 
 DbOption = Annotated[
     Path | None,
@@ -15,3 +18,36 @@ DbOption = Annotated[
         dir_okay=False,
     ),
 ]
+
+
+def _is_lock_error(exc: duckdb.Error) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def open_existing_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse at ``path`` read-write for a command, or exit with a clear reason.
+
+    A missing file, or one held by another process (the dashboard: DuckDB
+    lets one process write), ends the command with status 1 and a message in
+    Chinese and English instead of a traceback.
+    """
+    if not path.exists():
+        msg = (
+            f"未找到数据仓库 {path}，请先运行 `stdeval demo` 或 `stdeval init` / "
+            f"warehouse {path} not found: run `stdeval demo` or `stdeval init` first"
+        )
+        typer.echo(msg, err=True)
+        raise typer.Exit(1)
+    try:
+        return connect(path)
+    except duckdb.Error as exc:
+        if not _is_lock_error(exc):
+            raise
+        msg = (
+            f"数据仓库 {path} 正由另一个进程（如正在运行的仪表盘）使用，请稍后再试或先停止该进程 / "
+            f"warehouse {path} is in use by another process (such as the running dashboard); "
+            "try again later or stop that process first"
+        )
+        typer.echo(msg, err=True)
+        raise typer.Exit(1) from exc

@@ -13,9 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from app.cli.options import DbOption
+from app.cli.options import DbOption, open_existing_warehouse
 from etl.settings import db_path
-from etl.warehouse import connect
 from metrics.config import ConfigError
 from metrics.runs import store_run
 from metrics.scope import Scope
@@ -188,15 +187,7 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[int, typer.Option(help="Rows of the summary table.")] = 20,
     ) -> None:
         """Score every standard, store the run, print its id and a summary."""
-        path = db_path(db)
-        if not path.exists():
-            msg = (
-                f"warehouse {path} not found: run `stdeval demo` or `stdeval init` first / "
-                f"未找到数据仓库 {path}，请先运行 `stdeval demo` 或 `stdeval init`"
-            )
-            typer.echo(msg, err=True)
-            raise typer.Exit(1)
-        con = connect(path)
+        con = open_existing_warehouse(db_path(db))
         try:
             outcome = compute_scores(
                 con,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from app.cli.options import DbOption
+from app.cli.options import DbOption, open_existing_warehouse
 from etl.settings import db_path, get_setting
 
 APP_FILE = Path(__file__).resolve().parent.parent / "streamlit_app.py"
@@ -26,13 +26,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start the dashboard (Streamlit) over the warehouse."""
         path = db_path(db)
-        if not path.exists():
-            msg = (
-                f"warehouse {path} not found: run `stdeval demo` or `stdeval init` first / "
-                f"未找到数据仓库 {path}，请先运行 `stdeval demo` 或 `stdeval init`"
-            )
-            typer.echo(msg, err=True)
-            raise typer.Exit(1)
+        open_existing_warehouse(path).close()  # exists, upgraded, and not held elsewhere
         env = dict(os.environ, STDEVAL_DB=str(path.resolve()))
         chosen = port or int(get_setting("STDEVAL_PORT"))
         command = [
