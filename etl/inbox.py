@@ -6,11 +6,14 @@ therefore never writes the warehouse behind anyone's back:
 1. it keeps the bytes in the landing folder (:func:`etl.landing.land`) and
    drops an entry in ``landing/inbox/``: ``<sha256><ext>`` and, written last
    and atomically, the sidecar ``<sha256>.json`` (source, file name,
-   options, uploader, when it was received);
+   options, uploader, when it was received). The same bytes sent again
+   with the same options while still waiting join that entry; with other
+   options (say ``--dry-run`` first) they get their own sidecar
+   ``<sha256>-<n>.json``;
 2. whoever holds the warehouse read-write processes the inbox: the command
    itself when it can open the warehouse, else the :class:`InboxWorker`
    thread inside the dashboard;
-3. the result goes to ``landing/results/<sha256>.json`` and the entry
+3. the result goes to ``landing/results/<entry id>.json`` and the entry
    leaves the inbox; the waiting command prints it.
 
 Crash safety: the load of an entry is one transaction. A process killed
@@ -71,6 +74,15 @@ class InboxEntry:
     strict: bool = False
     lang: str = "zh"
     extra: dict[str, Any] = field(default_factory=dict)
+    entry_id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.entry_id:
+            self.entry_id = self.sha256
+
+    def options(self) -> tuple[Any, ...]:
+        """What decides the outcome besides the bytes (entries join only when equal)."""
+        return (self.source, self.sheet, self.header_row, self.dry_run, self.strict)
 
     @property
     def received(self) -> datetime:
@@ -88,13 +100,13 @@ def results_dir(landing: Path | None = None) -> Path:
     return (landing or landing_dir()) / RESULTS
 
 
-def sidecar_path(sha256: str, landing: Path | None = None) -> Path:
-    """Return where the sidecar (the entry itself) of the bytes ``sha256`` waits."""
-    return inbox_dir(landing) / f"{sha256}.json"
+def sidecar_path(entry_id: str, landing: Path | None = None) -> Path:
+    """Return where the sidecar (the entry itself) of ``entry_id`` waits."""
+    return inbox_dir(landing) / f"{entry_id}.json"
 
 
-def _result_path(sha256: str, landing: Path | None) -> Path:
-    return results_dir(landing) / f"{sha256}.json"
+def _result_path(entry_id: str, landing: Path | None) -> Path:
+    return results_dir(landing) / f"{entry_id}.json"
 
 
 def submit(
@@ -116,11 +128,18 @@ def submit(
     is returned (joining it) rather than queuing them twice.
     """
     landed: Landed = land(data, file_name=file_name, landing=landing)
-    sidecar = sidecar_path(landed.sha256, landing)
-    if sidecar.exists():
-        with contextlib.suppress(OSError, ValueError):
-            return _read_entry(sidecar)
     suffix = safe_suffix(file_name)
+    wanted = (source, sheet, header_row, dry_run, strict)
+    entry_id = landed.sha256
+    for n in range(1, 1000):
+        sidecar = sidecar_path(entry_id, landing)
+        if not sidecar.exists():
+            break
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            waiting = _read_entry(sidecar)
+            if waiting.options() == wanted:
+                return waiting
+        entry_id = f"{landed.sha256}-{n}"
     target = inbox_dir(landing) / f"{landed.sha256}{suffix}"
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
@@ -128,7 +147,7 @@ def submit(
             os.link(landed.path, target)
         except OSError:
             write_atomic(target, data)
-    _result_path(landed.sha256, landing).unlink(missing_ok=True)
+    _result_path(entry_id, landing).unlink(missing_ok=True)
     entry = InboxEntry(
         sha256=landed.sha256,
         source=source,
@@ -142,6 +161,7 @@ def submit(
         dry_run=dry_run,
         strict=strict,
         lang=lang,
+        entry_id=entry_id,
     )
     write_atomic(sidecar, json.dumps(asdict(entry), ensure_ascii=False).encode("utf-8"))
     return entry
@@ -164,7 +184,7 @@ def pending(landing: Path | None = None) -> list[InboxEntry]:
             entries.append(_read_entry(sidecar))
         except (OSError, ValueError, TypeError):
             log.warning("skipping unreadable inbox entry %s", sidecar)
-    entries.sort(key=lambda e: (e.received_at, e.sha256))
+    entries.sort(key=lambda e: (e.received_at, e.entry_id))
     return entries
 
 
@@ -285,11 +305,13 @@ def process_entry(
 def _finish(entry: InboxEntry, result: IngestResult, landing: Path | None) -> None:
     payload = {"request_id": entry.request_id, "result": result.to_json()}
     write_atomic(
-        _result_path(entry.sha256, landing),
+        _result_path(entry.entry_id, landing),
         json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8"),
     )
-    sidecar_path(entry.sha256, landing).unlink(missing_ok=True)
-    (inbox_dir(landing) / f"{entry.sha256}{entry.suffix}").unlink(missing_ok=True)
+    sidecar_path(entry.entry_id, landing).unlink(missing_ok=True)
+    if not any(inbox_dir(landing).glob(f"{entry.sha256}*.json")):
+        # The bytes stay while another entry (other options) still needs them.
+        (inbox_dir(landing) / f"{entry.sha256}{entry.suffix}").unlink(missing_ok=True)
 
 
 def _internal_error(entry: InboxEntry, exc: BaseException) -> IngestResult:
@@ -315,7 +337,7 @@ def process_inbox(
     only: Iterable[str] | None = None,
     progress: Progress | None = None,
 ) -> list[IngestResult]:
-    """Process every entry waiting in the inbox (or those with sha256 in ``only``), oldest first.
+    """Process every entry waiting in the inbox (or those whose entry id is in ``only``), oldest first.
 
     Idempotent: an entry whose load is already in the ingest log is only
     finalised. An entry that raises an unexpected error is answered with a
@@ -325,9 +347,9 @@ def process_inbox(
     wanted = set(only) if only is not None else None
     results: list[IngestResult] = []
     for entry in pending(landing):
-        if wanted is not None and entry.sha256 not in wanted:
+        if wanted is not None and entry.entry_id not in wanted:
             continue
-        if not sidecar_path(entry.sha256, landing).exists():
+        if not sidecar_path(entry.entry_id, landing).exists():
             continue  # finished meanwhile by another cursor of this process
         try:
             results.append(process_entry(con, entry, landing=landing, progress=progress))
@@ -361,7 +383,7 @@ def _sweep_results(landing: Path | None) -> None:
 
 def take_result(entry: InboxEntry, *, landing: Path | None = None) -> IngestResult | None:
     """Return (and remove) the result of ``entry`` once a writer has produced it."""
-    path = _result_path(entry.sha256, landing)
+    path = _result_path(entry.entry_id, landing)
     try:
         payload = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):

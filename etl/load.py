@@ -34,10 +34,6 @@ _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 #: item 8). Every other source replaces the whole row, as the data model says.
 PATCH_SOURCES = frozenset({"standard"})
 
-#: Rows above this count are sorted by key before the upsert: DuckDB builds
-#: its primary-key index much faster from sorted keys (≈1.7× on 1M rows).
-_SORT_THRESHOLD = 50_000
-
 ERROR_FRAME_SCHEMA: dict[str, pl.DataType] = {
     "row": pl.Int64(),
     "column": pl.Utf8(),
@@ -130,30 +126,6 @@ def _join(key: Sequence[str], left: str, right: str) -> str:
     return " and ".join(f"{left}.{k} = {right}.{k}" for k in key)
 
 
-def split_in_file_duplicates(
-    frame: pl.DataFrame, key: Sequence[str]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split ``frame`` into (last row per key, earlier rows with a repeated key).
-
-    The later row of a file wins, like a later file (DATA_MODEL.md: the same
-    site × standard × period sent again replaces the earlier row).
-
-    Examples
-    --------
-    >>> f = pl.DataFrame({"k": ["a", "b", "a"], "v": [1, 2, 3]})
-    >>> kept, dropped = split_in_file_duplicates(f, ["k"])
-    >>> kept["v"].to_list(), dropped["v"].to_list()
-    ([2, 3], [1])
-    """
-    if frame.height == 0:
-        return frame, frame.clear()
-    last = pl.struct([pl.col(k) for k in key]).is_last_distinct()
-    mask = frame.select(last).to_series()
-    if mask.all():
-        return frame, frame.clear()
-    return frame.filter(mask), frame.filter(~mask)
-
-
 def upsert_rows(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
@@ -167,8 +139,10 @@ def upsert_rows(
 
     Must run inside the caller's transaction. A row whose key exists
     replaces the earlier row; the earlier values are kept as JSON in
-    ``row_replacement`` and counted. Repeated keys within ``frame`` keep the
-    last row and count as replacements too. For the catalogue (``standard``)
+    ``row_replacement`` and counted. Keys must be unique within ``frame``
+    (validation keeps the last row of a repeated key and passes the earlier
+    ones as ``superseded``, recorded and counted as replaced too); a repeated
+    key would make DuckDB refuse the statement and the transaction roll back. For the catalogue (``standard``)
     a blank cell (or a column the file lacks) leaves the stored value
     unchanged, and every added or changed field goes to ``standard_history``; for ``pilot_program``
     the links in ``pilot_program_standard`` are brought up to date.
@@ -196,12 +170,12 @@ def upsert_rows(
     """
     target = _target(con, spec, frame)
     bare = [c.strip('"') for c in target.columns]
-    key_names = list(spec.key)
     data = frame.select(bare)
-    data, dropped = split_in_file_duplicates(data, key_names)
-    if superseded is not None and superseded.height:
-        earlier = superseded.select([c for c in bare if c in superseded.columns])
-        dropped = pl.concat([earlier, dropped], how="diagonal_relaxed")
+    dropped = (
+        superseded.select([c for c in bare if c in superseded.columns])
+        if superseded is not None
+        else data.clear()
+    )
     replaced = 0
     params = {"source": spec.name, "sha256": sha256, "loaded_at": loaded_at}
     if dropped.height:
@@ -216,8 +190,6 @@ def upsert_rows(
             replaced += int(row[0][0]) if row else 0
     if data.height == 0:
         return LoadOutcome(written=0, replaced=replaced)
-    if data.height >= _SORT_THRESHOLD:
-        data = data.sort(key_names)
     cols = ", ".join(target.columns)
     with registered(con, "_stdeval_incoming", data):
         row = con.execute(
@@ -291,17 +263,16 @@ def _record_standard_history(
 def count_replacements(
     con: duckdb.DuckDBPyConnection, spec: SourceSpec, frame: pl.DataFrame
 ) -> int:
-    """Return how many rows of ``frame`` would replace an earlier row (for ``--dry-run``)."""
+    """Return how many rows of ``frame`` would replace a stored row (for ``--dry-run``)."""
     target = _target(con, spec, frame)
-    data, dropped = split_in_file_duplicates(frame.select(list(spec.key)), list(spec.key))
-    if data.height == 0:
-        return dropped.height
-    with registered(con, "_stdeval_probe", data):
+    if frame.height == 0:
+        return 0
+    with registered(con, "_stdeval_probe", frame.select(list(spec.key))):
         row = con.execute(
             f"select count(*) from {target.table} t semi join _stdeval_probe i"
             f" on {_join(target.key, 't', 'i')}"
         ).fetchall()
-    return dropped.height + (int(row[0][0]) if row else 0)
+    return int(row[0][0]) if row else 0
 
 
 def record_rejections(

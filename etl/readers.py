@@ -106,6 +106,14 @@ def choose_header(rows: list[list[str]], score: HeaderScore | None) -> tuple[int
     return -1, 0
 
 
+_CONTENT = re.compile(rb"[^\s\x00]")
+
+
+def _blank(data: bytes) -> bool:
+    """True when ``data`` holds nothing but whitespace (found at the first content byte)."""
+    return _CONTENT.search(data) is None
+
+
 def _refuse_empty() -> FileRefused:
     return FileRefused(
         "文件为空：没有表头，也没有数据行；请填写模板后重新上传",
@@ -148,10 +156,10 @@ def _finish(
     body = grid.slice(header_index + 1).with_row_index(ROW, offset=header_row + 1)
     body = body.with_columns(pl.col(ROW).cast(pl.Int64))
     if width:
-        blank = pl.all_horizontal(
-            [pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in names]
-        )
-        body = body.filter(~blank)
+        # Empty cells are null already (CSV: empty field; Excel: whitespace_as_null).
+        blank = body.select(pl.all_horizontal([pl.col(c).is_null() for c in names])).to_series()
+        if blank.any():  # filtering copies every column: only when there is a blank row
+            body = body.filter(~blank)
     body = body.select(ROW, *names)
     if body.height == 0:
         raise _refuse_no_rows(header_row)
@@ -230,7 +238,7 @@ def read_csv_bytes(
     >>> t.header_row, t.headers, t.frame.rows()
     (3, ['站点', '值'], [(4, 'S1', '=HYPERLINK(1)')])
     """
-    if not data.strip():
+    if _blank(data):
         raise _refuse_empty()
     decoded = decode_text(data)
     utf8 = decoded.utf8
@@ -312,22 +320,18 @@ def read_excel_bytes(
             rule="sheet",
         )
     try:
-        loaded = reader.load_sheet(
-            chosen,
-            header_row=None,
-            dtypes="string",
-            skip_rows=0,
-            schema_sample_rows=1,
-        )
+        options = {
+            "header_row": None,
+            "dtypes": "string",
+            "skip_rows": 0,
+            "schema_sample_rows": 1,
+            "whitespace_as_null": True,
+        }
+        loaded = reader.load_sheet(chosen, **options)
         if sheet is None and getattr(loaded, "visible", "visible") != "visible":
+            # The first sheet the user can see, not a hidden helper sheet.
             for i in range(1, len(names)):
-                candidate = reader.load_sheet(
-                    i,
-                    header_row=None,
-                    dtypes="string",
-                    skip_rows=0,
-                    schema_sample_rows=1,
-                )
+                candidate = reader.load_sheet(i, **options)
                 if getattr(candidate, "visible", "visible") == "visible":
                     loaded = candidate
                     break
@@ -373,7 +377,7 @@ def read_table(
         msg_zh = f"表头行号应为正整数（第 1 行为文件第一行），而不是 {header_row}"
         msg_en = f"--header-row counts from 1 (the file's first row), not {header_row}"
         raise FileRefused(msg_zh, msg_en, rule="header_row")
-    if not data or not data.strip(b" \t\r\n\x00"):
+    if _blank(data):
         raise _refuse_empty()
     if data.startswith(ZIP_MAGIC) or data.startswith(OLE2_MAGIC):
         return read_excel_bytes(data, sheet=sheet, score=score, header_row=header_row)

@@ -76,10 +76,10 @@ def run_or_wait(
         if con is not None:
             try:
                 for entry in waiting:
-                    if not sidecar_path(entry.sha256, landing).exists():
+                    if not sidecar_path(entry.entry_id, landing).exists():
                         continue
                     progress = progress_for(entry) if progress_for else None
-                    process_inbox(con, landing=landing, only=[entry.sha256], progress=progress)
+                    process_inbox(con, landing=landing, only=[entry.entry_id], progress=progress)
                 # Entries orphaned by a process that died mid-way are finished too.
                 process_inbox(con, landing=landing)
             finally:

@@ -22,7 +22,9 @@ def _imports(path: Path) -> set[str]:
     """Return the absolute module names that ``path`` imports."""
     tree = ast.parse(path.read_text("utf-8"), filename=str(path))
     found: set[str] = set()
-    package = _module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else _module_name(path)
+    package = (
+        _module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else _module_name(path)
+    )
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)

@@ -8,6 +8,7 @@ inbox and the process holding the warehouse (the dashboard) loads them.
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 import traceback
@@ -42,6 +43,14 @@ def _sources() -> list[str]:
     from datasets.sources import SOURCES
 
     return list(SOURCES)
+
+
+def _uploader() -> str:
+    """Who sends files from the command line: ``cli:<login name>`` for the ingest log."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
 
 
 def _read(path: Path, lang: str) -> tuple[bytes | None, str | None]:
@@ -283,7 +292,7 @@ def _run(
             dry_run=dry_run,
             strict=strict,
             lang=lang,
-            uploader="cli",
+            uploader=_uploader(),
         )
         results.append(None)
         entries.append(entry)

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from app.cli.options import DbOption, open_existing_warehouse
-from etl.settings import db_path, get_setting
+from etl.settings import data_dir, db_path, get_setting
 
 APP_FILE = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 
@@ -27,7 +27,10 @@ def register(app: typer.Typer) -> None:
         """Start the dashboard (Streamlit) over the warehouse."""
         path = db_path(db)
         open_existing_warehouse(path).close()  # exists, upgraded, and not held elsewhere
-        env = dict(os.environ, STDEVAL_DB=str(path.resolve()))
+        # Absolute paths, so the dashboard and `stdeval ingest` share one inbox.
+        env = dict(
+            os.environ, STDEVAL_DB=str(path.resolve()), STDEVAL_DATA_DIR=str(data_dir().resolve())
+        )
         chosen = port or int(get_setting("STDEVAL_PORT"))
         command = [
             sys.executable,

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,13 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -44,27 +50,50 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 9
     raise RuntimeError(msg)
 
 
+@dataclass(frozen=True)
+class ServedApp:
+    """A running dashboard: its URL, the warehouse it holds and its data folder."""
+
+    url: str
+    db: Path
+    data_dir: Path
+
+
 @pytest.fixture(scope="session")
-def served_app(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served_app(
+    demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServedApp]:
     """Start ``stdeval serve`` on a free port over a copy of the demo warehouse; yield its URL.
 
     The server gets its own copy because DuckDB lets one process hold a file
     read-write, and this test process may hold the shared demo warehouse.
     """
-    copy = tmp_path_factory.mktemp("served") / "served.duckdb"
+    folder = tmp_path_factory.mktemp("served")
+    copy = folder / "served.duckdb"
     shutil.copyfile(demo_warehouse, copy)
     demo_warehouse = copy
+    data = folder / "data"
     port = _free_port()
-    env = dict(os.environ, STDEVAL_DB=str(demo_warehouse), STDEVAL_LANG="zh")
+    env = dict(os.environ, STDEVAL_DB=str(copy), STDEVAL_LANG="zh", STDEVAL_DATA_DIR=str(data))
     process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--db", str(demo_warehouse),
-         "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "serve",
+            "--db",
+            str(demo_warehouse),
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
-        yield url
+        yield ServedApp(url=url, db=copy, data_dir=data)
     finally:
         process.terminate()
         try:

@@ -281,3 +281,21 @@ def test_submitting_the_same_bytes_twice_while_pending_joins_the_entry(setup) ->
     second = submit(data, source="feedback", file_name="a.csv", landing=setup["landing"])
     assert first.request_id == second.request_id
     assert len(pending(setup["landing"])) == 1
+
+
+def test_same_bytes_with_other_options_get_their_own_entry(setup) -> None:
+    data = many_rows(4)
+    trial = submit(
+        data, source="feedback", file_name="a.csv", landing=setup["landing"], dry_run=True
+    )
+    real = submit(data, source="feedback", file_name="a.csv", landing=setup["landing"])
+    assert trial.entry_id != real.entry_id and trial.sha256 == real.sha256
+    con = connect(setup["db"])
+    try:
+        results = process_inbox(con, landing=setup["landing"])
+    finally:
+        con.close()
+    assert [r.status for r in results] == ["dry_run", "loaded"]
+    assert take_result(trial, landing=setup["landing"]).status == "dry_run"
+    assert take_result(real, landing=setup["landing"]).rows_accepted == 4
+    assert list((setup["landing"] / "inbox").iterdir()) == []

@@ -223,3 +223,24 @@ def test_any_cell_text_round_trips_through_a_csv(
     ]
     assert cells(table) == expected
     assert isinstance(table.frame, pl.DataFrame)
+
+
+def test_xlsx_hidden_first_sheet_and_whitespace_rows_are_skipped() -> None:
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    hidden = wb.add_worksheet("lists")
+    hidden.write_string(0, 0, "下拉列表")
+    hidden.hide()
+    data = wb.add_worksheet("数据")
+    data.activate()
+    for r, row in enumerate([HEADERS, ROWS[0], ["  ", " ", "", "\u3000"], ROWS[1]]):
+        for c, value in enumerate(row):
+            data.write_string(r, c, value)
+    wb.close()
+    table = read_table(buffer.getvalue(), score=score)
+    assert table.sheet == "数据"
+    assert [r[0] for r in cells(table)] == [2, 4]

@@ -14,32 +14,120 @@ SHARED_CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "data" / "st
 
 # Every table DATA_MODEL.md names, with the canonical columns it lists.
 CONTRACT: dict[str, set[str]] = {
-    "standard": {"code", "title_zh", "title_en", "category", "published", "effective",
-                 "status", "replaces", "priority_area"},
+    "standard": {
+        "code",
+        "title_zh",
+        "title_en",
+        "category",
+        "published",
+        "effective",
+        "status",
+        "replaces",
+        "priority_area",
+    },
     "priority_area": {"id", "name_zh", "name_en"},
     "region": {"code", "name_zh", "name_en"},
     "org_type": {"id", "name_zh", "name_en"},
-    "pilot_program": {"program_id", "name", "lead_department", "start_date", "end_date",
-                      "standards"},
+    "pilot_program": {
+        "program_id",
+        "name",
+        "lead_department",
+        "start_date",
+        "end_date",
+        "standards",
+    },
     "pilot_site": {"site_id", "program_id", "name", "region_code", "org_type", "sector"},
-    "feedback": {"site_id", "standard_code", "period", "status", "coverage_pct",
-                 "applicability", "operability", "clarity", "benefit", "satisfaction",
-                 "incidents_before", "incidents_after", "cost_cny", "problems", "suggestions"},
-    "survey": {"response_id", "survey_year", "region_code", "org_type", "org_size",
-               "standard_code", "aware", "adoption", "q_useful", "q_usable", "q_current",
-               "q_consistent", "q_testable", "q_satisfied"},
-    "funding": {"record_id", "fiscal_year", "source_type", "funder", "recipient", "purpose",
-                "flow", "amount_cny", "date", "standard_code", "program_id", "region_code"},
-    "award_nomination": {"nomination_id", "award_year", "category", "standard_code",
-                         "nominee_org", "status", "level", "prize_cny"},
+    "feedback": {
+        "site_id",
+        "standard_code",
+        "period",
+        "status",
+        "coverage_pct",
+        "applicability",
+        "operability",
+        "clarity",
+        "benefit",
+        "satisfaction",
+        "incidents_before",
+        "incidents_after",
+        "cost_cny",
+        "problems",
+        "suggestions",
+    },
+    "survey": {
+        "response_id",
+        "survey_year",
+        "region_code",
+        "org_type",
+        "org_size",
+        "standard_code",
+        "aware",
+        "adoption",
+        "q_useful",
+        "q_usable",
+        "q_current",
+        "q_consistent",
+        "q_testable",
+        "q_satisfied",
+    },
+    "funding": {
+        "record_id",
+        "fiscal_year",
+        "source_type",
+        "funder",
+        "recipient",
+        "purpose",
+        "flow",
+        "amount_cny",
+        "date",
+        "standard_code",
+        "program_id",
+        "region_code",
+    },
+    "award_nomination": {
+        "nomination_id",
+        "award_year",
+        "category",
+        "standard_code",
+        "nominee_org",
+        "status",
+        "level",
+        "prize_cny",
+    },
     "award_review": {"nomination_id", "judge_id", "criterion", "score", "conflict_of_interest"},
-    "lifecycle": {"project_id", "plan_no", "title", "approved", "draft", "consultation",
-                  "review", "approval", "published", "published_code"},
+    "lifecycle": {
+        "project_id",
+        "plan_no",
+        "title",
+        "approved",
+        "draft",
+        "consultation",
+        "review",
+        "approval",
+        "published",
+        "published_code",
+    },
 }
-SOURCED = ("standard", "pilot_program", "pilot_site", "feedback", "survey", "funding",
-           "award_nomination", "award_review", "lifecycle")
-OPERATIONAL = ("ingest_log", "rejected_row", "audit_log", "score_run", "score_result",
-               "demo_truth", "schema_version")
+SOURCED = (
+    "standard",
+    "pilot_program",
+    "pilot_site",
+    "feedback",
+    "survey",
+    "funding",
+    "award_nomination",
+    "award_review",
+    "lifecycle",
+)
+OPERATIONAL = (
+    "ingest_log",
+    "rejected_row",
+    "audit_log",
+    "score_run",
+    "score_result",
+    "demo_truth",
+    "schema_version",
+)
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
@@ -85,27 +173,32 @@ def test_init_loads_the_reference_data(warehouse: Path) -> None:
     assert con.execute("select count(*) from region").fetchone() == (34,)
     assert con.execute("select count(*) from org_type").fetchone() == (6,)
     assert con.execute("select count(*) from standard").fetchone() == (catalogue_rows,)
+    assert con.execute("select name_zh from region where code = '11'").fetchone() == ("北京市",)
     assert con.execute(
-        "select name_zh from region where code = '11'").fetchone() == ("北京市",)
-    assert con.execute(
-        "select count(*) from standard where source is null or source = ''").fetchone() == (0,)
+        "select count(*) from standard where source is null or source = ''"
+    ).fetchone() == (0,)
 
 
 def test_init_twice_changes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "twice.duckdb"
     first = init_warehouse(path)
     con = duckdb.connect(str(path))
-    before = {t: con.execute(f"select * from {t} order by all").fetchall()
-              for t in ("priority_area", "region", "org_type", "schema_version")}
+    before = {
+        t: con.execute(f"select * from {t} order by all").fetchall()
+        for t in ("priority_area", "region", "org_type", "schema_version")
+    }
     standards_before = con.execute(
-        "select * exclude (loaded_at) from standard order by code").fetchall()
+        "select * exclude (loaded_at) from standard order by code"
+    ).fetchall()
     con.close()
     second = init_warehouse(path)
     con = duckdb.connect(str(path))
     after = {t: con.execute(f"select * from {t} order by all").fetchall() for t in before}
     assert after == before
-    assert con.execute(
-        "select * exclude (loaded_at) from standard order by code").fetchall() == standards_before
+    assert (
+        con.execute("select * exclude (loaded_at) from standard order by code").fetchall()
+        == standards_before
+    )
     assert first.migrations_applied == tuple(range(1, latest_version() + 1))
     assert second.migrations_applied == ()
     assert second.standards_added == 0
@@ -121,7 +214,8 @@ def test_init_keeps_catalogue_updates(tmp_path: Path) -> None:
     init_warehouse(path)
     con = duckdb.connect(str(path))
     assert con.execute("select status from standard where code = ?", [code]).fetchone() == (
-        "withdrawn",)
+        "withdrawn",
+    )
 
 
 def test_an_older_warehouse_upgrades_in_place(tmp_path: Path) -> None:
@@ -147,7 +241,10 @@ def test_a_failing_migration_leaves_the_earlier_version(tmp_path: Path, monkeypa
     from etl import warehouse
 
     real = warehouse.migrations()
-    broken = [*real, warehouse.Migration(len(real) + 1, "broken", "create table t (x int); nonsense;")]
+    broken = [
+        *real,
+        warehouse.Migration(len(real) + 1, "broken", "create table t (x int); nonsense;"),
+    ]
     monkeypatch.setattr(warehouse, "migrations", lambda: broken)
     con = duckdb.connect(str(tmp_path / "b.duckdb"))
     with pytest.raises(duckdb.Error):
