@@ -22,7 +22,6 @@ if not warehouse_path().exists():
     st.stop()
 
 
-
 @st.fragment(run_every=5)
 def _follow_new_data() -> None:
     """Rerun the page within seconds when new rows are loaded (e.g. by the inbox)."""
