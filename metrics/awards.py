@@ -36,8 +36,9 @@ def award_review_summary(
         cases, having no standard, only when neither is set); regions do not
         apply to awards.
     run_id
-        A scoring run whose composite (of its primary year) is joined to the
-        nominee standard; ``None`` leaves the effectiveness columns null.
+        A scoring run whose composite (of its primary year, the
+        ``score_run.primary_year`` column) is joined to the nominee
+        standard; ``None`` leaves the effectiveness columns null.
 
     Returns
     -------
@@ -49,7 +50,8 @@ def award_review_summary(
         effectiveness_insufficient``. ``mean_score`` is null when every judge
         of the criterion had a conflict of interest.
     """
-    return query_frame(con, "award_review_summary", {**scope.to_params(), "run_id": run_id})
+    params = {**scope.to_params(), "run_id": run_id, "trim_from": TRIM_FROM}
+    return query_frame(con, "award_review_summary", params)
 
 
 def nomination_totals(summary: pl.DataFrame) -> pl.DataFrame:

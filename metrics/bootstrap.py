@@ -40,8 +40,9 @@ import polars as pl
 
 from metrics.blas_threads import blas_threads
 from metrics.composite import composite_score, dimension_values, mean_present
-from metrics.config import MEASURES, IndicatorConfig
+from metrics.config import IndicatorConfig
 from metrics.indicators import ScoringData
+from metrics.measures import MEASURES
 
 __all__ = [
     "BootstrapResult",

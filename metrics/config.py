@@ -8,8 +8,9 @@ an unknown indicator or measure, a dimension without indicators or without
 an AHP judgement, bad weights, and thresholds that cannot work.
 
 An indicator takes its value from *measures*, the only per-unit values the
-SQL under ``metrics/sql/`` computes (:data:`MEASURES`); which measures feed
-which indicator, and which indicators form which dimension, is the config's.
+SQL under ``metrics/sql/`` computes (:data:`metrics.measures.MEASURES`,
+re-exported here); which measures feed which indicator, and which
+indicators form which dimension, is the config's.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from metrics.weights import AhpResult, ahp
+from metrics.ahp import AhpResult, ahp
+from metrics.measures import MEASURES, Measure
 
 __all__ = [
     "MEASURES",
@@ -44,48 +46,6 @@ __all__ = [
 class ConfigError(ValueError):
     """An indicator config that cannot be used; the message is in English and Chinese."""
 
-
-@dataclass(frozen=True)
-class Measure:
-    """One value the indicator SQL computes per site or respondent.
-
-    ``column`` is the unit column in ``score_feedback_units.sql`` or
-    ``score_survey_units.sql``; values there are integers and the measure is
-    ``Σ value / (scale · n)``, so sums are exact whatever order they are added in.
-    """
-
-    name: str
-    source: str  # "feedback", "survey" or "standard"
-    column: str
-    scale: int
-    kind: str = "mean"  # "mean", "ratio" (incident reduction) or "age"
-
-
-def _likert(source: str, question: str, prefix: str) -> Measure:
-    return Measure(f"{source}.{question}", source, f"{prefix}_{question}", 4)
-
-
-#: Every measure an indicator may use (the whitelist of SQL columns).
-MEASURES: dict[str, Measure] = {
-    m.name: m
-    for m in (
-        *(
-            _likert("feedback", q, "fb")
-            for q in ("applicability", "operability", "clarity", "benefit", "satisfaction")
-        ),
-        Measure("feedback.coverage", "feedback", "fb_coverage", 10_000),
-        Measure("feedback.completed", "feedback", "fb_completed", 1),
-        Measure("feedback.incident_reduction", "feedback", "fb_incidents", 1, "ratio"),
-        *(
-            _likert("survey", q, "sv")
-            for q in ("q_useful", "q_usable", "q_current", "q_consistent", "q_testable")
-        ),
-        _likert("survey", "q_satisfied", "sv"),
-        Measure("survey.aware", "survey", "sv_aware", 1),
-        Measure("survey.adoption", "survey", "sv_adoption", 2),
-        Measure("standard.age", "standard", "age", 1, "age"),
-    )
-}
 
 _LIFECYCLE_DATES = ("approved", "draft", "consultation", "review", "approval", "published")
 _ENTROPY_NORMALISE = {"none": None, "minmax": "minmax", "sum": "sum"}

@@ -32,12 +32,15 @@ def data_fingerprint(cur: duckdb.DuckDBPyConnection) -> str:
 
 #: The modules whose code decides a score (other metrics modules do not count).
 SCORING_MODULES: tuple[str, ...] = (
+    "ahp",
     "blas_threads",
     "bootstrap",
     "composite",
     "config",
     "fingerprint",
     "indicators",
+    "matrices",
+    "measures",
     "queries",
     "reliability",
     "scope",

@@ -61,7 +61,14 @@ def funding_by(con: duckdb.DuckDBPyConnection, *, scope: Scope, by: str) -> pl.D
 
 
 def social_share(con: duckdb.DuckDBPyConnection, *, scope: Scope) -> dict[str, float | None]:
-    """Enterprise plus foundation money over all money, committed and disbursed."""
+    """Enterprise plus foundation money over all money, committed and disbursed.
+
+    Returns
+    -------
+    dict
+        ``{"committed": share, "disbursed": share}``; a share is ``None``
+        where no money of that flow is in scope.
+    """
     total = funding_by(con, scope=scope, by="all")
     if total.height == 0:
         return {"committed": None, "disbursed": None}
@@ -72,10 +79,35 @@ def social_share(con: duckdb.DuckDBPyConnection, *, scope: Scope) -> dict[str, f
 def funding_per_standard(
     con: duckdb.DuckDBPyConnection, *, scope: Scope, run_id: str | None = None
 ) -> pl.DataFrame:
-    """Money recorded against each standard beside its effectiveness score in ``run_id``."""
+    """Money recorded against each standard beside its effectiveness score in ``run_id``.
+
+    Parameters
+    ----------
+    scope
+        ``year`` is the fiscal year; standards, area and regions as for
+        :func:`funding_by`. Money with no standard is left out.
+    run_id
+        A scoring run whose composite in its primary year (the
+        ``score_run.primary_year`` column) is joined; ``None`` leaves the
+        score columns null.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``standard_code, priority_area, committed_cny, disbursed_cny,
+        execution_rate, score, ci_low, ci_high, grade, insufficient``, by code.
+    """
     return query_frame(con, "funding_per_standard", {**scope.to_params(), "run_id": run_id})
 
 
 def funding_overdisbursed(con: duckdb.DuckDBPyConnection, *, scope: Scope) -> pl.DataFrame:
-    """Funder × recipient × purpose × year where disbursed exceeds committed (warnings)."""
+    """Funder × recipient × purpose × year where disbursed exceeds committed (warnings).
+
+    Returns
+    -------
+    polars.DataFrame
+        ``funder, recipient, purpose, fiscal_year, committed_cny,
+        disbursed_cny, excess_cny, ratio`` (ratio null when nothing was
+        committed), largest excess first.
+    """
     return query_frame(con, "funding_overdisbursed", scope.to_params())

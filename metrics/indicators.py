@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from metrics.config import MEASURES, IndicatorConfig, load_config
+from metrics.config import IndicatorConfig, load_config
+from metrics.measures import MEASURES
 from metrics.queries import TEMP_TABLES, materialise, query_frame
 from metrics.scope import Scope
 

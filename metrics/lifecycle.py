@@ -38,7 +38,25 @@ def lifecycle_projects(
     as_of: date,
     config: IndicatorConfig | None = None,
 ) -> pl.DataFrame:
-    """One row per project: days to publication, within the cycle, open past the limit."""
+    """One row per project: days to publication, within the cycle, open past the limit.
+
+    Parameters
+    ----------
+    scope
+        ``year`` is the year of approval (立项); standards and area by the
+        published code.
+    as_of
+        The day open projects are measured to (explicit, so results repeat).
+    config
+        For ``lifecycle.cycle_days`` (default 730).
+
+    Returns
+    -------
+    polars.DataFrame
+        ``project_id, plan_no, title, approved, published, published_code,
+        is_published, days_to_publication, within_cycle, days_open,
+        open_past_limit``; projects without an approval date are left out.
+    """
     cfg = load_config(config)
     return query_frame(con, "lifecycle_projects", _params(scope, cfg, as_of))
 
@@ -50,7 +68,24 @@ def lifecycle_stages(
     as_of: date,
     config: IndicatorConfig | None = None,
 ) -> pl.DataFrame:
-    """One row per project and stage: start, end, due date, days, open, over the limit."""
+    """One row per project and stage: start, end, due date, days, open, over the limit.
+
+    Stages and their limits come from ``config.stages`` (立项 ≤ 3, 起草 ≤ 10,
+    征求意见 ≤ 2 months by default); due = start + the limit in calendar
+    months; an open stage is measured to ``as_of``; a stage whose end is
+    blank while a later milestone is filled is not counted.
+
+    Parameters
+    ----------
+    scope, as_of, config
+        As for :func:`lifecycle_projects`.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per project and stage started, with ``stage, name_zh,
+        months, started, ended, due, days, is_open, over_limit``.
+    """
     cfg = load_config(config)
     limits = pl.DataFrame(
         {

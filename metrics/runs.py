@@ -2,9 +2,12 @@
 
 A run records the method, the weights, the full indicator config, Saaty's RI
 table, the seed, the fingerprint of the data read, the code version, the
-scope, the other parameters, who ran it and when; its results go to
-``score_result``. Every exported score carries its ``run_id``, and
-:func:`read_run` gives back exactly the numbers that were stored.
+scope, the primary year, replicates, interval level and config version (as
+columns; everything else in ``params`` JSON), who ran it and when; its
+results go to ``score_result`` and its survey reliability (Cronbach's α per
+survey year, SCORING.md §3) to ``score_reliability``. Every exported score
+carries its ``run_id``; :func:`read_run` gives back exactly the numbers that
+were stored and :func:`read_run_reliability` the α shown beside them.
 """
 
 from __future__ import annotations
@@ -24,9 +27,31 @@ from metrics.scope import Scope
 from metrics.scores import RESULT_SCHEMA, ScoreOutcome, compute_scores
 from metrics.weights import SAATY_RI
 
-__all__ = ["list_runs", "read_run", "read_run_meta", "run_scoring", "store_run"]
+__all__ = [
+    "RELIABILITY_SCHEMA",
+    "list_runs",
+    "read_run",
+    "read_run_meta",
+    "read_run_reliability",
+    "run_scoring",
+    "store_run",
+]
 
 _RESULT_COLUMNS = ["run_id", *RESULT_SCHEMA]
+
+#: Columns of ``score_reliability`` without ``run_id`` (migration 004).
+RELIABILITY_SCHEMA: dict[str, pl.DataType] = {
+    "survey_year": pl.Int32(),
+    "n_respondents": pl.Int32(),
+    "alpha": pl.Float64(),
+    "warning": pl.Boolean(),
+}
+_RELIABILITY_COLUMNS = ["run_id", *RELIABILITY_SCHEMA]
+
+_RUN_COLUMNS = (
+    "run_id, method, weights, config, ri_table, seed, fingerprint, code_version, scope, params,"
+    " primary_year, replicates, level, config_version, created_at, created_by"
+)
 
 
 def _json(value: Any) -> str:
@@ -37,21 +62,56 @@ def _new_run_id(now: datetime) -> str:
     return f"run-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
+def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Append ``frame`` to ``table`` (one of the run tables), matching columns by name."""
+    if table not in ("score_result", "score_reliability"):
+        msg = f"{table!r} is not a table of a scoring run"
+        raise ValueError(msg)
+    columns = ", ".join(frame.columns)
+    con.register("_run_rows", frame.to_arrow())
+    try:
+        con.execute(f"insert into {table} ({columns}) select {columns} from _run_rows")
+    finally:
+        con.unregister("_run_rows")
+
+
 def store_run(con: duckdb.DuckDBPyConnection, outcome: ScoreOutcome, *, created_by: str) -> str:
-    """Write ``outcome`` as a new run in one transaction and return its ``run_id``."""
+    """Write ``outcome`` as a new run in one transaction and return its ``run_id``.
+
+    Parameters
+    ----------
+    con
+        Read-write connection on a warehouse at schema version 4 or later.
+    outcome
+        What :func:`metrics.scores.compute_scores` returned.
+    created_by
+        Who ran the scoring (SCORING.md §4); must not be blank.
+
+    Returns
+    -------
+    str
+        The new ``run_id`` (``run-<UTC time>-<8 hex>``).
+
+    Raises
+    ------
+    ValueError
+        ``created_by`` is blank. Nothing is written when any insert fails.
+    """
     if not created_by or not created_by.strip():
         msg = "created_by must name who ran the scoring / 必须注明评价运行人"
         raise ValueError(msg)
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     run_id = _new_run_id(now)
     results = outcome.results.with_columns(pl.lit(run_id).alias("run_id")).select(_RESULT_COLUMNS)
-    columns = ", ".join(_RESULT_COLUMNS)
+    reliability = outcome.reliability.select(
+        pl.lit(run_id).alias("run_id"),
+        *[pl.col(c).cast(t) for c, t in RELIABILITY_SCHEMA.items()],
+    )
     con.execute("begin transaction")
     try:
         con.execute(
-            "insert into score_run (run_id, method, weights, config, ri_table, seed, fingerprint,"
-            " code_version, scope, params, created_at, created_by)"
-            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"insert into score_run ({_RUN_COLUMNS})"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 run_id,
                 outcome.weights.method,
@@ -63,17 +123,16 @@ def store_run(con: duckdb.DuckDBPyConnection, outcome: ScoreOutcome, *, created_
                 code_version(),
                 outcome.scope.to_json(),
                 _json(outcome.params),
+                outcome.primary_year,
+                outcome.replicates,
+                outcome.level,
+                outcome.config.version,
                 now,
                 created_by,
             ],
         )
-        con.register("_score_result_rows", results.to_arrow())
-        try:
-            con.execute(
-                f"insert into score_result ({columns}) select {columns} from _score_result_rows"
-            )
-        finally:
-            con.unregister("_score_result_rows")
+        _insert_frame(con, "score_result", results)
+        _insert_frame(con, "score_reliability", reliability)
         con.execute(
             "insert into audit_log (actor, action, detail) values (?, 'score_run', ?)",
             [created_by, _json({"run_id": run_id, "method": outcome.weights.method})],
@@ -160,24 +219,61 @@ def read_run(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     )
 
 
-def read_run_meta(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
-    """The record of a run, with its JSON fields parsed (weights, config, scope, params)."""
+def read_run_reliability(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    """Cronbach's α per survey year as stored with a run (SCORING.md §3).
+
+    Returns
+    -------
+    polars.DataFrame
+        ``survey_year, n_respondents, alpha, warning``, by survey year;
+        ``alpha`` is null where it could not be computed, ``warning`` true
+        when α < 0.7 or null. Empty for a run whose scope had no survey rows.
+
+    Raises
+    ------
+    LookupError
+        No run ``run_id`` in the warehouse.
+    """
     _require_run(con, run_id)
     frame = con.sql(
-        "select run_id, method, weights, config, ri_table, seed, fingerprint, code_version,"
-        " scope, params, created_at, created_by from score_run where run_id = $run_id",
+        "select " + ", ".join(RELIABILITY_SCHEMA) + " from score_reliability"
+        " where run_id = $run_id order by survey_year",
         params={"run_id": run_id},
+    ).pl()
+    return frame.select([pl.col(c).cast(t) for c, t in RELIABILITY_SCHEMA.items()])
+
+
+def read_run_meta(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
+    """The record of a run, with its JSON fields parsed.
+
+    Returns
+    -------
+    dict
+        Every column of ``score_run`` (``weights``, ``config``, ``ri_table``,
+        ``scope`` and ``params`` parsed from JSON; ``primary_year``,
+        ``replicates``, ``level``, ``config_version`` as stored) and
+        ``reliability``: the rows of :func:`read_run_reliability` as dicts.
+
+    Raises
+    ------
+    LookupError
+        No run ``run_id`` in the warehouse.
+    """
+    _require_run(con, run_id)
+    frame = con.sql(
+        f"select {_RUN_COLUMNS} from score_run where run_id = $run_id", params={"run_id": run_id}
     ).pl()
     meta = frame.to_dicts()[0]
     for key in ("weights", "config", "ri_table", "scope", "params"):
         if meta[key] is not None:
             meta[key] = json.loads(meta[key])
+    meta["reliability"] = read_run_reliability(con, run_id).to_dicts()
     return meta
 
 
 def list_runs(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Every run, newest first: id, method, fingerprint, code version, who and when."""
+    """Every run, newest first: id, method, primary year, fingerprint, code version, who, when."""
     return con.sql(
-        "select run_id, method, fingerprint, code_version, seed, scope, created_at, created_by"
-        " from score_run order by created_at desc, run_id desc"
+        "select run_id, method, primary_year, fingerprint, code_version, seed, scope,"
+        " created_at, created_by from score_run order by created_at desc, run_id desc"
     ).pl()

@@ -93,7 +93,17 @@ class ScoreOutcome:
 
 
 def primary_year_key(scope: Scope) -> str:
-    """``'overall'`` when the scope spans all years, else the scope's year as text."""
+    """``'overall'`` when the scope spans all years, else the scope's year as text.
+
+    This is the run's *primary year*, stored in ``score_run.primary_year``: the
+    year of entropy weights, the CLI summary and the scores shown beside
+    awards and funding.
+
+    Examples
+    --------
+    >>> primary_year_key(Scope.everything()), primary_year_key(Scope(year=2024))
+    ('overall', '2024')
+    """
     return "overall" if scope.year is None else str(scope.year)
 
 

@@ -1,9 +1,10 @@
 -- Award review summaries (§19, SCORING.md related measures): per nomination
 -- and criterion, the mean jury score over judges without a conflict of
 -- interest, trimmed (the single highest and lowest dropped) when 5 or more
--- judges count. A standard-excellence nominee carries its effectiveness
--- score from a scoring run (the run's primary year), so juries see the
--- evidence; with no run given, those columns are null.
+-- judges count (bound from metrics.awards.TRIM_FROM). A standard-excellence
+-- nominee carries its effectiveness score from a scoring run (the run's
+-- primary_year column), so juries see the evidence; with no run given,
+-- those columns are null.
 with
 nominations as (
     select
@@ -46,14 +47,16 @@ per_criterion as (
     select
         nomination_id, criterion,
         max(n_counted) as n_counted,
-        max(n_counted) >= 5 as trimmed,
-        avg(score) filter (where n_counted < 5 or (rank_low > 1 and rank_high > 1)) as mean_score,
+        max(n_counted) >= $trim_from::integer as trimmed,
+        avg(score) filter (
+            where n_counted < $trim_from::integer or (rank_low > 1 and rank_high > 1)
+        ) as mean_score,
         avg(score) as untrimmed_mean
     from counted
     group by nomination_id, criterion
 ),
 run_year as (
-    select json_extract_string(params, '$.primary_year') as year
+    select primary_year as year
     from score_run
     where run_id = $run_id::varchar
 ),

@@ -23,7 +23,7 @@ money as (
     group by standard_code
 ),
 run_year as (
-    select json_extract_string(params, '$.primary_year') as year
+    select primary_year as year
     from score_run
     where run_id = $run_id::varchar
 ),

@@ -125,6 +125,10 @@ OPERATIONAL = (
     "audit_log",
     "score_run",
     "score_result",
+    "score_reliability",
+    "row_replacement",
+    "standard_history",
+    "pilot_program_standard",
     "demo_truth",
     "schema_version",
 )

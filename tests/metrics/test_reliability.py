@@ -190,6 +190,8 @@ def test_survey_reliability_per_year_equals_cronbach_alpha_on_that_year():
     out = survey_reliability(rows)
     year_2023 = rows.filter(pl.col("survey_year") == 2023).select(SURVEY_ITEMS)
     assert out["alpha"][0] == pytest.approx(cronbach_alpha(year_2023), abs=1e-15)
+    # and both are the hand value of _survey_rows (the incomplete row dropped): 8/15
+    assert out["alpha"][0] == pytest.approx(8 / 15, abs=1e-12)
 
 
 def test_survey_reliability_threshold_is_a_parameter():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import tomllib
 from importlib import resources
@@ -12,7 +13,8 @@ import polars as pl
 import pytest
 
 from metrics.config import load_config
-from metrics.runs import list_runs, read_run, read_run_meta, run_scoring
+from metrics.funding import funding_per_standard
+from metrics.runs import list_runs, read_run, read_run_meta, read_run_reliability, run_scoring
 from metrics.scope import Scope
 from metrics.scores import compute_scores
 from metrics.weights import SAATY_RI, InconsistentJudgementsError, entropy_weights
@@ -61,6 +63,8 @@ def test_the_run_record_has_everything_needed_to_explain_it(con: duckdb.DuckDBPy
     assert meta["created_by"] == "评价员" and meta["created_at"] is not None
     assert meta["scope"]["standard_codes"] == list(CODES)
     assert meta["params"]["replicates"] == 50 and meta["params"]["primary_year"] == "overall"
+    assert (meta["primary_year"], meta["replicates"], meta["level"]) == ("overall", 50, 0.95)
+    assert meta["config_version"] == load_config().version
     assert list_runs(con).get_column("run_id").to_list() == [run_id]
     audit = con.execute("select actor, action from audit_log").fetchall()
     assert audit == [("评价员", "score_run")]
@@ -156,6 +160,16 @@ def test_entropy_weights_come_from_the_standards_times_dimensions_matrix(
     expected = entropy_weights(dims.select("A", "B", "C", "D"), normalise="minmax")
     outcome = compute_scores(con, scope=SCOPE, method="entropy", replicates=0, config=raw)
     assert outcome.weights.vector(outcome.config) == pytest.approx(expected)
+    # By hand: V is perfect (every dimension 1) and X below it on every dimension,
+    # so min-max turns each column into (0, 1): p = (0, 1), e = −(1/ln 2)(0 + 1·ln 1)
+    # = 0, d = 1 for all four dimensions → equal weights 1/4.
+    assert dims.filter(pl.col("standard_code") == V).select("A", "B", "C", "D").row(0) == (
+        1.0,
+        1.0,
+        1.0,
+        1.0,
+    )
+    assert outcome.weights.vector(outcome.config) == pytest.approx([0.25] * 4, abs=1e-12)
     assert outcome.weights.details["normalise"] == "minmax"
     assert outcome.weights.details["rows"] == [X, V]
 
@@ -178,5 +192,92 @@ def test_a_warehouse_without_evidence_gives_an_empty_run(tmp_path: Path) -> None
         )
         assert read_run(con, run_id).height == 0
         assert read_run_meta(con, run_id)["params"]["reliability"] == []
+    finally:
+        con.close()
+
+
+# Survey reliability of the tiny warehouse, by hand (listwise: only respondents
+# who answered all six q_* items count).
+# 2023: R4 answered q_satisfied only → 0 complete respondents: α undefined, warning.
+# 2024: R1 (5, 4, 4, 3, 4, 5) and R6 (5, 5, 5, 5, 5, 5) are complete (R2, R3, R5
+# skipped items). With two respondents each sample variance is d²/2, d the
+# difference: items d = (0, 1, 1, 2, 1, 0) → Σ var_i = (0 + 1 + 1 + 4 + 1 + 0)/2
+# = 3.5; totals 25 and 30 → var_total = 25/2 = 12.5;
+# α = 6/5 · (1 − 3.5/12.5) = 1.2 · 0.72 = 0.864 ≥ 0.7: no warning.
+TINY_RELIABILITY = [
+    {"survey_year": 2023, "n_respondents": 0, "alpha": None, "warning": True},
+    {"survey_year": 2024, "n_respondents": 2, "alpha": pytest.approx(0.864), "warning": False},
+]
+
+
+def test_a_runs_survey_reliability_is_stored_and_read_back(con: duckdb.DuckDBPyConnection) -> None:
+    run_id = run_scoring(con, scope=SCOPE, created_by="a", method="equal", replicates=0)
+    stored = read_run_reliability(con, run_id)
+    assert stored.columns == ["survey_year", "n_respondents", "alpha", "warning"]
+    assert stored.to_dicts() == TINY_RELIABILITY
+    meta = read_run_meta(con, run_id)
+    assert meta["reliability"] == TINY_RELIABILITY
+    assert meta["params"]["reliability"] == TINY_RELIABILITY  # the JSON copy is kept too
+    # Two runs keep their own rows: (run_id, survey_year) is the key.
+    other = run_scoring(con, scope=Scope(year=2024, standard_codes=CODES), created_by="b",
+                        method="equal", replicates=0)  # fmt: skip
+    assert read_run_reliability(con, other).to_dicts() == TINY_RELIABILITY[1:]
+    assert read_run_meta(con, other)["primary_year"] == "2024"
+    assert read_run_reliability(con, run_id).to_dicts() == TINY_RELIABILITY
+    with pytest.raises(LookupError, match="run-nope"):
+        read_run_reliability(con, "run-nope")
+
+
+def test_a_warehouse_at_version_3_upgrades_with_its_runs(tmp_path: Path) -> None:
+    from etl.warehouse import migrate, schema_version
+
+    con = duckdb.connect(str(tmp_path / "v3.duckdb"))
+    try:
+        assert migrate(con, target=3) == [1, 2, 3]
+        # A run as stdeval stored it before migration 004: settings only in params JSON.
+        params = {
+            "primary_year": "2024",
+            "replicates": 200,
+            "level": 0.9,
+            "config_version": "2025.1",
+            "reliability": [
+                {"survey_year": 2023, "n_respondents": 0, "alpha": None, "warning": True},
+                {"survey_year": 2024, "n_respondents": 2, "alpha": 0.864, "warning": False},
+            ],
+        }
+        con.execute(
+            "insert into score_run (run_id, method, weights, config, fingerprint, code_version,"
+            " params, created_by) values ('run-old', 'equal', '{}', '{}', 'f', 'c', ?, 'a')",
+            [json.dumps(params)],
+        )
+        con.execute(
+            "insert into score_run (run_id, method, weights, config, fingerprint, code_version,"
+            " created_by) values ('run-bare', 'equal', '{}', '{}', 'f', 'c', 'a')"
+        )
+        con.execute(
+            "insert into score_result (run_id, standard_code, year, level, item, value)"
+            " values ('run-old', ?, '2024', 'composite', 'score', 61.5),"
+            " ('run-old', ?, 'overall', 'composite', 'score', 70.0)",
+            [X, X],
+        )
+        con.execute(
+            "insert into funding (record_id, fiscal_year, source_type, funder, recipient, purpose,"
+            " flow, amount_cny, standard_code) values"
+            " ('F1', 2024, 'central_fiscal', 'A', 'B', 'pilot', 'committed', 100, ?)",
+            [X],
+        )
+
+        assert migrate(con) == [4]
+        assert schema_version(con) == 4
+        meta = read_run_meta(con, "run-old")
+        assert (meta["primary_year"], meta["replicates"], meta["level"]) == ("2024", 200, 0.9)
+        assert meta["config_version"] == "2025.1"
+        assert meta["reliability"] == params["reliability"]
+        bare = read_run_meta(con, "run-bare")  # no params: columns stay null, no reliability
+        assert (bare["primary_year"], bare["replicates"], bare["reliability"]) == (None, None, [])
+        # The funding and award SQL now take the primary year from the column: 2024, not overall.
+        money = funding_per_standard(con, scope=Scope.everything(), run_id="run-old")
+        assert money.select("standard_code", "score").rows() == [(X, 61.5)]
+        assert migrate(con) == []  # applied once
     finally:
         con.close()
