@@ -17,11 +17,13 @@ failures get their own ids: ``not_an_integer``, ``not_an_amount``,
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
-from datasets.normalise.apply import parse_series
+from datasets.normalise.apply import Parsed, parse_series
 from datasets.normalise.choices import enum_expr, likert_expr, org_type_expr, yes_no_expr
 from datasets.normalise.codes import code_expr
 from datasets.normalise.dates import date_expr, period_expr
@@ -142,6 +144,20 @@ def _prepare(spec: SourceSpec, raw: pl.DataFrame) -> pl.DataFrame:
     return raw.select(*cells, rows)
 
 
+#: From this many rows the columns are parsed in parallel threads (polars
+#: releases the GIL); below it a thread pool costs more than it saves.
+PARALLEL_ROWS = 100_000
+
+
+def _parse_columns(spec: SourceSpec, frame: pl.DataFrame, scale: dict[str, float]) -> list[Parsed]:
+    """Run each column's normaliser over its cells, in spec order."""
+    jobs = [(frame[col.name], parser(col, scale.get(col.name, 1.0))) for col in spec.columns]
+    if frame.height < PARALLEL_ROWS:
+        return [parse_series(cells, parse) for cells, parse in jobs]
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return list(pool.map(lambda job: parse_series(*job), jobs))
+
+
 def normalise_raw(
     spec: SourceSpec, raw: pl.DataFrame, *, scale: dict[str, float] | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -200,9 +216,7 @@ def normalise_raw(
                 pl.DataFrame({"index": mask.arg_true().cast(pl.UInt32), "key": rule.key})
             )
 
-    for col in spec.columns:
-        cells = frame[col.name]
-        parsed = parse_series(cells, parser(col, scale.get(col.name, 1.0)))
+    for col, parsed in zip(spec.columns, _parse_columns(spec, frame, scale), strict=True):
         values = parsed.values.cast(col.dtype)
         # A null that is not an unreadable cell was a blank cell.
         blank = values.is_null() & ~parsed.invalid

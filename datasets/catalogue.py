@@ -59,6 +59,30 @@ RAW_COLUMNS: tuple[str, ...] = (
 _REPLACES_SEPARATORS = r"[;；,，、]"
 
 
+def fill_code_fields(frame: pl.DataFrame) -> pl.DataFrame:
+    """Fill a blank ``category`` and ``code_year`` from the canonical ``code``.
+
+    A column the frame lacks is added. This is the one place the catalogue's
+    code-derived fields are computed: the shipped catalogue and every
+    catalogue upload (``SourceSpec.complete`` of ``standard``) use it.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"code": ["GB/T 22239-2019", "YD/T 2699-2014"], "category": [None, "行业"]})
+    >>> fill_code_fields(f).rows()
+    [('GB/T 22239-2019', 'GB/T', 2019), ('YD/T 2699-2014', '行业', 2014)]
+    """
+    absent = [
+        pl.lit(None, dtype).alias(name)
+        for name, dtype in (("category", pl.Utf8), ("code_year", pl.Int16))
+        if name not in frame.columns
+    ]
+    return frame.with_columns(absent).with_columns(
+        pl.coalesce(pl.col("category"), code_prefix_expr(pl.col("code"))).alias("category"),
+        pl.coalesce(pl.col("code_year"), code_year_expr(pl.col("code"))).alias("code_year"),
+    )
+
+
 def _normalise_replaces(frame: pl.DataFrame) -> pl.DataFrame:
     """Normalise each code of ``replaces`` and join them with ``'; '``."""
     exploded = (
@@ -184,11 +208,11 @@ def complete_catalogue(raw: pl.DataFrame, *, today: date | None = None) -> pl.Da
         map_priority_area(zh, en)
         for zh, en in zip(frame["title_zh"].to_list(), frame["title_en"].to_list(), strict=True)
     ]
-    return frame.with_columns(
-        code_prefix_expr(pl.col("code")).alias("category"),
-        status.alias("status"),
-        pl.col("replaces_norm").alias("replaces"),
-        pl.Series("priority_area", areas, dtype=pl.Utf8),
-        code_year_expr(pl.col("code")).alias("code_year"),
-        *(pl.col(c).str.strip_chars().replace("", None) for c in ("title_zh", "title_en")),
+    return fill_code_fields(
+        frame.with_columns(
+            status.alias("status"),
+            pl.col("replaces_norm").alias("replaces"),
+            pl.Series("priority_area", areas, dtype=pl.Utf8),
+            *(pl.col(c).str.strip_chars().replace("", None) for c in ("title_zh", "title_en")),
+        )
     ).select(STANDARD_COLUMNS)

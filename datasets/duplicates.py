@@ -47,13 +47,15 @@ def duplicate_warnings(spec: SourceSpec, frame: pl.DataFrame) -> pl.DataFrame:
     [(2, 4)]
     """
     key = list(spec.key)
-    indexed = (
-        frame.select(*key, ROW)
-        .with_row_index("index")
-        .filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
-    )
+    indexed = frame.select(*key, ROW).with_row_index("index")
+    if any(indexed[k].has_nulls() for k in key):
+        indexed = indexed.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+    # One hashing pass finds the rows whose key repeats (usually none); the
+    # window that names the kept row then runs on those rows only.
+    repeated = indexed.select(key).is_duplicated()
     return (
-        indexed.with_columns(
+        indexed.filter(repeated)
+        .with_columns(
             pl.col("index").last().over(key).alias("kept_index"),
             pl.col(ROW).last().over(key).alias("kept_row"),
         )

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from datasets.normalise.width import INVISIBLE
 from datasets.spec import SourceSpec
@@ -100,6 +101,11 @@ def header_index(spec: SourceSpec) -> dict[str, tuple[str, float]]:
     return index
 
 
+# A file's header is scored against every candidate row and separator
+# (etl.readers), so the index is built once per source, not once per row.
+_cached_index = lru_cache(maxsize=32)(header_index)
+
+
 def map_headers(spec: SourceSpec, headers: Sequence[str]) -> HeaderMapping:
     """Map a file's headers to the canonical columns of ``spec``.
 
@@ -124,7 +130,7 @@ def map_headers(spec: SourceSpec, headers: Sequence[str]) -> HeaderMapping:
     >>> m.columns["实施成本（万元）"], m.scale, m.unknown, m.missing_required
     ('cost_cny', {'cost_cny': 10000.0}, ['备注'], [])
     """
-    index = header_index(spec)
+    index = _cached_index(spec)
     mapping = HeaderMapping()
     taken: set[str] = set()
     for header in headers:

@@ -9,6 +9,7 @@ column is described once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -133,7 +134,9 @@ class SourceSpec:
     set of registered keys it must be in (a field of
     :class:`datasets.validation.ValidationContext`: ``standard_codes``,
     ``site_ids``, ``program_ids``, ``nomination_ids``); a ``codes`` column
-    is checked code by code.
+    is checked code by code. ``complete`` fills the columns a source derives
+    from others on the accepted rows (the catalogue's category and code year
+    come from the code), so uploads and generated frames get them alike.
 
     Examples
     --------
@@ -152,6 +155,9 @@ class SourceSpec:
     columns: tuple[ColumnSpec, ...]
     rules: tuple[Rule, ...] = field(default=(), compare=False, hash=False)
     references: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    complete: Callable[[pl.DataFrame], pl.DataFrame] | None = field(
+        default=None, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.columns]

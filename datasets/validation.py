@@ -11,7 +11,9 @@ and the warnings. It runs, all vectorised:
 3. repeated keys within the frame (:mod:`datasets.duplicates`: the last
    occurrence wins, earlier ones become ``duplicate_in_file`` warnings);
 4. warnings on the accepted rows (§6 local standards, disbursed above
-   committed, §9 cycle over two years).
+   committed, §9 cycle over two years);
+5. the columns a source derives from others (``SourceSpec.complete``: the
+   catalogue's category and code year from the code) on the accepted rows.
 
 ``validate_raw`` first turns the text cells of an upload into that typed
 frame with :func:`datasets.casting.normalise_raw` (re-exported here), so
@@ -200,7 +202,8 @@ def _duplicate_rows(spec: SourceSpec, frame: pl.DataFrame, dups: pl.DataFrame) -
         [pl.col(k).cast(pl.Utf8).fill_null("") for k in spec.key], separator=" / "
     )
     key_zh = "、".join(f"“{spec.column(k).header_zh}”" for k in spec.key)
-    values = frame.select(key_text.alias("value"))["value"].gather(dups["index"])
+    # Only the dropped rows' keys are spelled out (usually none, never the whole file).
+    values = frame[dups["index"]].select(key_text.alias("value"))["value"]
     kept = dups["kept_row"].cast(pl.Utf8)
     return pl.DataFrame(
         {
@@ -281,6 +284,8 @@ def validate_typed(
         frame.with_row_index("_index")
         .filter(~pl.col("_index").is_in(dropped.implode()))
         .drop("_index")
+        if dropped.len()
+        else frame  # nothing dropped: no copy of every column
     )
 
     warning_rules = [r for r in rules if r.severity == WARNING] + local_standard_rules(spec)
@@ -292,6 +297,8 @@ def validate_typed(
             ),
         ]
     ).sort("row", maintain_order=True)
+    if spec.complete is not None:
+        accepted = spec.complete(accepted)
     return ValidationResult(accepted=accepted, errors=errors, warnings=warnings, typed=frame)
 
 

@@ -66,20 +66,6 @@ def _superseded(typed: pl.DataFrame | None, warnings: pl.DataFrame) -> pl.DataFr
     return typed.filter(pl.col(ROW).is_in(rows))
 
 
-def _derive_catalogue_fields(accepted: pl.DataFrame) -> pl.DataFrame:
-    """Fill a new standard's blank category and code year from its code (GB/T 22239-2019)."""
-    from datasets.normalise.codes import code_prefix_expr, code_year_expr
-
-    if accepted.height == 0:
-        return accepted
-    return accepted.with_columns(
-        pl.coalesce(pl.col("category"), code_prefix_expr(pl.col("code"))).alias("category"),
-        pl.coalesce(pl.col("code_year"), code_year_expr(pl.col("code")).cast(pl.Int16)).alias(
-            "code_year"
-        ),
-    )
-
-
 def _begin(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("begin transaction")
 
@@ -127,32 +113,14 @@ def refuse(
     """Record a refused file in the ingest log (unless dry run) and return its result."""
     result = IngestResult(source, file_name, sha256, "refused", reason=refusal.reason(lang))
     if con is not None and sha256 is not None and not dry_run:
-        _begin(con)
-        try:
-            result.ingest_id = load.record_ingest(
-                con,
-                sha256=sha256,
-                source=source,
-                file_name=file_name,
-                uploader=uploader,
-                received_at=received_at,
-                finished_at=datetime.now(),
-                rows_read=0,
-                rows_accepted=0,
-                rows_rejected=0,
-                rows_replaced=0,
-                warnings=0,
-                status="refused",
-                error_summary={
-                    "rule": refusal.rule,
-                    "reason_zh": refusal.reason_zh,
-                    "reason_en": refusal.reason_en,
-                },
-            )
-            _commit(con)
-        except BaseException:
-            con.execute("rollback")
-            raise
+        summary = {
+            "rule": refusal.rule,
+            "reason_zh": refusal.reason_zh,
+            "reason_en": refusal.reason_en,
+        }
+        _log_nothing_loaded(
+            con, result, uploader=uploader, received_at=received_at, summary=summary
+        )
     return result
 
 
@@ -184,8 +152,6 @@ def load_validated(
     the file.
     """
     labels = labels or {}
-    if spec.name == "standard":
-        validation.accepted = _derive_catalogue_fields(validation.accepted)
     errors = _relabel(validation.errors, labels)
     warnings = validation.warnings if validation.warnings is not None else pl.DataFrame()
     accepted = validation.accepted
@@ -337,6 +303,18 @@ def _log_duplicate(
     con: duckdb.DuckDBPyConnection, result: IngestResult, *, uploader: str, received_at: datetime
 ) -> None:
     """Record the second receipt of loaded bytes (status ``duplicate``, nothing loaded)."""
+    _log_nothing_loaded(con, result, uploader=uploader, received_at=received_at, summary=None)
+
+
+def _log_nothing_loaded(
+    con: duckdb.DuckDBPyConnection,
+    result: IngestResult,
+    *,
+    uploader: str,
+    received_at: datetime,
+    summary: dict[str, Any] | None,
+) -> None:
+    """Write the ingest-log row of a file that loaded no row (refused or duplicate)."""
     _begin(con)
     try:
         result.ingest_id = load.record_ingest(
@@ -352,8 +330,8 @@ def _log_duplicate(
             rows_rejected=0,
             rows_replaced=0,
             warnings=0,
-            status="duplicate",
-            error_summary=None,
+            status=result.status,
+            error_summary=summary,
         )
         _commit(con)
     except BaseException:

@@ -178,10 +178,15 @@ def register(app: typer.Typer) -> None:
         """Load CSV/XLSX files (every good row; every bad row explained)."""
         language = (lang or default_language()).lower()
         if language not in {"zh", "en"}:
-            raise typer.BadParameter("use zh or en", param_hint="--lang")
+            raise typer.BadParameter("use zh or en / 请使用 zh 或 en", param_hint="--lang")
         if source not in _sources():
+            names = ", ".join(_sources())
             raise typer.BadParameter(
-                f"unknown source {source!r}; use one of: {', '.join(_sources())}",
+                _say(
+                    language,
+                    f"没有名为 {source!r} 的数据来源；请使用以下之一：{names}",
+                    f"unknown source {source!r}; use one of: {names}",
+                ),
                 param_hint="SOURCE",
             )
         try:
@@ -220,8 +225,10 @@ def register(app: typer.Typer) -> None:
             typer.echo(
                 _say(
                     language,
-                    f"内部错误：{type(exc).__name__}: {exc}（详情见 {where}）",
-                    f"internal error: {type(exc).__name__}: {exc} (details in {where})",
+                    f"内部错误：{type(exc).__name__}: {exc}（详情见 {where}）；"
+                    "文件已保存在收件箱，请把该日志发给系统管理员",
+                    f"internal error: {type(exc).__name__}: {exc} (details in {where}); "
+                    "the files are kept in the inbox: send that log to the administrator",
                 ),
                 err=True,
             )

@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import polars as pl
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -19,6 +20,7 @@ from metrics.config import ConfigError
 from metrics.runs import store_run
 from metrics.scope import Scope
 from metrics.scores import ScoreOutcome, compute_scores, ranking
+from metrics.topsis_view import topsis_ranking
 
 
 class Method(StrEnum):
@@ -28,6 +30,13 @@ class Method(StrEnum):
     entropy = "entropy"
     equal = "equal"
     manual = "manual"
+
+
+class View(StrEnum):
+    """Ranking views: the composite score (SCORING.md §3) or TOPSIS closeness (§2)."""
+
+    composite = "composite"
+    topsis = "topsis"
 
 
 def parse_weights(text: str | None, method: str) -> Any:
@@ -97,19 +106,13 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return "—" if value is None or math.isnan(value) else f"{value:.{digits}f}"
 
 
-def _print_table(
-    console: Console, outcome: ScoreOutcome, summary: dict[str, Any], limit: int
-) -> None:
-    console.print(
-        f"[bold]run[/bold] {summary['run_id']}  ·  fingerprint {summary['fingerprint'][:16]}…"
+def _topsis(outcome: ScoreOutcome) -> pl.DataFrame:
+    return topsis_ranking(
+        outcome.results, weights=outcome.weights.weights, year=outcome.primary_year
     )
-    weights = ", ".join(f"{k} {v:.3f}" for k, v in summary["weights"].items())
-    cr = f" · CR {summary['cr']:.3f}" if summary.get("cr") is not None else ""
-    console.print(f"method {summary['method']} ({weights}){cr} · year {summary['year']}")
-    console.print(
-        f"standards in scope {summary['n_standards']} · scored {summary['n_scored']} · "
-        f"insufficient evidence {summary['n_insufficient']} (not ranked)"
-    )
+
+
+def _composite_table(console: Console, outcome: ScoreOutcome, limit: int) -> None:
     ranked = ranking(outcome.results, year=outcome.primary_year)
     table = Table(title=f"评价结果 / scores ({outcome.primary_year}, top {limit})")
     table.add_column("#", justify="right")
@@ -135,6 +138,62 @@ def _print_table(
             "partial" if row["partial"] else "",
         )
     console.print(table)
+
+
+def _topsis_table(console: Console, outcome: ScoreOutcome, limit: int) -> None:
+    view = _topsis(outcome)
+    ranked = view.filter(pl.col("topsis_rank").is_not_null()).head(limit)
+    table = Table(
+        title=f"TOPSIS 贴近度 / closeness ({outcome.primary_year}, top {limit})",
+        caption="composite # ranks the same standards; shift = composite # − TOPSIS #",
+    )
+    table.add_column("#", justify="right")
+    table.add_column("standard 标准", no_wrap=True)
+    table.add_column("closeness", justify="right")
+    table.add_column("score", justify="right")
+    table.add_column("composite #", justify="right")
+    table.add_column("shift", justify="right")
+    for row in ranked.iter_rows(named=True):
+        shift = row["rank_shift"]
+        table.add_row(
+            str(row["topsis_rank"]),
+            row["standard_code"],
+            _fmt(row["closeness"], 3),
+            _fmt(row["composite"]),
+            str(row["composite_rank"]),
+            f"{shift:+d}" if shift else "",
+        )
+    console.print(table)
+    partial = view.filter(pl.col("topsis_rank").is_null())
+    if partial.height:
+        console.print(f"not ranked by TOPSIS (partial) {partial.height}:")
+        for row in partial.head(limit).iter_rows(named=True):
+            console.print(
+                f"  {row['standard_code']}  score {_fmt(row['composite'])}  {row['reason']}"
+            )
+
+
+def _print_table(
+    console: Console,
+    outcome: ScoreOutcome,
+    summary: dict[str, Any],
+    limit: int,
+    view: View = View.composite,
+) -> None:
+    console.print(
+        f"[bold]run[/bold] {summary['run_id']}  ·  fingerprint {summary['fingerprint'][:16]}…"
+    )
+    weights = ", ".join(f"{k} {v:.3f}" for k, v in summary["weights"].items())
+    cr = f" · CR {summary['cr']:.3f}" if summary.get("cr") is not None else ""
+    console.print(f"method {summary['method']} ({weights}){cr} · year {summary['year']}")
+    console.print(
+        f"standards in scope {summary['n_standards']} · scored {summary['n_scored']} · "
+        f"insufficient evidence {summary['n_insufficient']} (not ranked)"
+    )
+    if view is View.topsis:
+        _topsis_table(console, outcome, limit)
+    else:
+        _composite_table(console, outcome, limit)
     for rel in summary["reliability"]:
         alpha = rel["alpha"]
         flag = " [yellow]α < 0.7[/yellow]" if rel["warning"] else ""
@@ -185,8 +244,19 @@ def register(app: typer.Typer) -> None:
         ] = None,
         by: Annotated[str, typer.Option(help="Who runs it (default: the login name).")] = "",
         limit: Annotated[int, typer.Option(help="Rows of the summary table.")] = 20,
+        view: Annotated[
+            View,
+            typer.Option(
+                help="Ranking view: composite score, or TOPSIS closeness beside the composite."
+            ),
+        ] = View.composite,
     ) -> None:
-        """Score every standard, store the run, print its id and a summary."""
+        """Score every standard, store the run, print its id and a summary.
+
+        --view topsis ranks by TOPSIS closeness (same dimension values and
+        weights) beside the composite rank; with --json the rows are added
+        as "topsis". The stored run is the same in either view.
+        """
         con = open_existing_warehouse(db_path(db))
         try:
             outcome = compute_scores(
@@ -208,6 +278,8 @@ def register(app: typer.Typer) -> None:
             con.close()
         summary = _summary(outcome, run_id)
         if as_json:
+            if view is View.topsis:
+                summary["topsis"] = _topsis(outcome).to_dicts()
             typer.echo(json.dumps(summary, ensure_ascii=False, sort_keys=True))
             return
-        _print_table(Console(), outcome, summary, limit)
+        _print_table(Console(), outcome, summary, limit, view)

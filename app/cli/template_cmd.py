@@ -41,10 +41,14 @@ def register(app: typer.Typer) -> None:
 
         language = (lang or default_language()).lower()
         if language not in {"zh", "en"}:
-            raise typer.BadParameter("use zh or en", param_hint="--lang")
+            raise typer.BadParameter("use zh or en / 请使用 zh 或 en", param_hint="--lang")
         if source not in SOURCES:
+            names = ", ".join(SOURCES)
             raise typer.BadParameter(
-                f"unknown source {source!r}; use one of: {', '.join(SOURCES)}", param_hint="SOURCE"
+                f"没有名为 {source!r} 的数据来源；请使用以下之一：{names}"
+                if language == "zh"
+                else f"unknown source {source!r}; use one of: {names}",
+                param_hint="SOURCE",
             )
         path = output or Path(f"{source}-template-{language}.xlsx")
         data = build_template(SOURCES[source], lang=language)
@@ -52,6 +56,11 @@ def register(app: typer.Typer) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         except OSError as exc:
-            typer.echo(f"cannot write {path}: {exc.strerror} / 无法写入 {path}", err=True)
+            typer.echo(
+                f"无法写入 {path}（{exc.strerror}）；请换一个可写的位置（-o 文件名）"
+                if language == "zh"
+                else f"cannot write {path} ({exc.strerror}); choose a writable place with -o FILE",
+                err=True,
+            )
             raise typer.Exit(1) from None
         typer.echo(str(path))

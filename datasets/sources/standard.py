@@ -8,6 +8,7 @@ catalogue is kept and flagged with the ``local_standard`` warning.
 
 from __future__ import annotations
 
+from datasets.catalogue import fill_code_fields
 from datasets.pandera_schema import build_schema
 from datasets.reference_data import priority_areas
 from datasets.spec import ColumnSpec, SourceSpec
@@ -79,6 +80,7 @@ SPEC = SourceSpec(
         ),
         ColumnSpec("source", "来源", "text", aliases=("资料来源", "source of facts")),
     ),
+    complete=fill_code_fields,
 )
 
 SCHEMA = build_schema(SPEC)

@@ -193,3 +193,33 @@ def test_errors_have_the_contract_columns(context: ValidationContext) -> None:
     )
     assert result.errors.schema == pl.Schema(ERROR_COLUMNS)
     assert result.warnings.schema == pl.Schema(ERROR_COLUMNS)
+
+
+def test_catalogue_upload_gets_category_and_code_year_from_the_code() -> None:
+    raw = _raw(
+        code=["gb/t 45574—2025", "YD/T 2699-2014"], category=[None, "行业"], code_year=[None, None]
+    )
+    result = validate_raw(get_source("standard"), raw, context=ValidationContext())
+    assert result.errors.height == 0
+    assert result.accepted.select("code", "category", "code_year").rows() == [
+        ("GB/T 45574-2025", "GB/T", 2025),
+        ("YD/T 2699-2014", "行业", 2014),
+    ]
+
+
+def test_large_uploads_parse_columns_in_parallel_with_the_same_result(
+    context: ValidationContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datasets.casting
+
+    raw = _raw(
+        site_id=["S1", "S1", "S2"], standard_code=[CODE, "GB/T 1", CODE],
+        period=["2024Q1", "2024年第二季度", "2024-13"], applicability=["5", "很好", "非常同意"],
+    )  # fmt: skip
+    sequential = normalise_raw(FEEDBACK, raw)
+    monkeypatch.setattr(datasets.casting, "PARALLEL_ROWS", 1)
+    parallel = normalise_raw(FEEDBACK, raw)
+    assert parallel[0].equals(sequential[0]) and parallel[1].equals(sequential[1])
+    assert sequential[1].select("row", "column").rows() == [
+        (3, "standard_code"), (3, "applicability"), (4, "period"),
+    ]  # fmt: skip
