@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from etl.encoding import OLE2_MAGIC, ZIP_MAGIC, decode_text
+from etl.percent_cells import find_percent_cells
 from etl.refusal import FileRefused
 
 ROW = "_row"
@@ -283,6 +284,27 @@ def _refuse_workbook(detail: str) -> FileRefused:
     )
 
 
+def _show_percentages(grid: pl.DataFrame, data: bytes, sheet_name: str) -> pl.DataFrame:
+    """Render percent-formatted cells as Excel shows them: 0.85 -> ``85%``."""
+    cells = find_percent_cells(data, sheet_name, grid.width)
+    if not cells:
+        return grid
+    updates = []
+    for col, rows in cells.rows_by_column.items():
+        if col >= grid.width:
+            continue
+        marked = [False] * grid.height
+        for row in rows:
+            if row < grid.height:
+                marked[row] = True
+        name = grid.columns[col]
+        number = pl.col(name).cast(pl.Float64, strict=False)
+        shown = (number * 100).round(9).cast(pl.Utf8).str.replace(r"\.0$", "") + pl.lit("%")
+        hit = pl.lit(pl.Series(marked, dtype=pl.Boolean)) & number.is_not_null()
+        updates.append(pl.when(hit).then(shown).otherwise(pl.col(name)).alias(name))
+    return grid.with_columns(updates) if updates else grid
+
+
 def read_excel_bytes(
     data: bytes,
     *,
@@ -295,7 +317,8 @@ def read_excel_bytes(
     Row numbers are the real Excel rows. Formula cells give their cached
     value; text that merely looks like a formula (``=HYPERLINK(...)``) stays
     text. Date cells come back as ``YYYY-MM-DD`` (``YYYY-MM-DD hh:mm:ss``
-    when they carry a time).
+    when they carry a time); percent-formatted cells as shown (``85%``, not
+    the stored 0.85).
     """
     import fastexcel
 
@@ -342,6 +365,8 @@ def read_excel_bytes(
     if grid.height == 0 or grid.width == 0:
         raise _refuse_empty()
     grid = grid.select(pl.all().cast(pl.Utf8).str.replace(_MIDNIGHT, "${1}"))
+    if data.startswith(ZIP_MAGIC):
+        grid = _show_percentages(grid, data, sheet_name)
     top = [[_cell(v) for v in grid.row(i)] for i in range(min(grid.height, HEADER_SEARCH_ROWS))]
     if header_row is not None:
         index = header_row - 1

@@ -196,6 +196,14 @@ def test_xlsx_with_a_title_row_reports_real_excel_rows_and_file_headers(con) -> 
     assert all(r[4] and r[5] for r in stored)
 
 
+def test_xlsx_coverage_formatted_as_percent_loads_as_shown(con) -> None:
+    row = feedback("S001")
+    row[HEAD.index("实施覆盖率")] = nasty.Percent(0.85)
+    result = ingest_bytes(con, "feedback", nasty.xlsx_bytes([HEAD, row]), file_name="反馈.xlsx")
+    assert result.rows_accepted == 1, result.errors
+    assert rows_of(con, "select coverage_pct from feedback") == [(85.0,)]
+
+
 def test_excel_serial_and_date_cells_in_funding(con) -> None:
     head = [
         "记录编号",

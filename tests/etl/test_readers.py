@@ -124,6 +124,37 @@ def test_xlsx_dates_numbers_serials_and_formulas_come_back_as_text() -> None:
     ]
 
 
+@pytest.mark.parametrize("recorded_dimension", [True, False])
+def test_xlsx_percent_cells_come_back_as_the_user_sees_them(recorded_dimension: bool) -> None:
+    # A cell formatted 0% shows 85% but stores 0.85: read bare it would be 0.85 %.
+    pct = nasty.Percent
+    rows = [
+        [None, None, *HEADERS],
+        [None, None, "S001", "GB/T 22239-2019", pct(0.85), pct(0.07, "0.0%")],
+        [None, None, "S002", "GB/T 22239-2019", pct("85%"), 0.85],
+        [None, None, "S003", "GB/T 22239-2019", pct(1), pct(0.123456, "0.00%")],
+    ]
+    data = nasty.xlsx_bytes(rows, title="实施覆盖率反馈表")
+    if not recorded_dimension:
+        data = nasty.without_dimension(data)
+    table = read_table(data, file_name="反馈.xlsx", score=score)
+    # The title sits in column A; the data in columns C–F, so the grid begins at A.
+    values = [r[4:] for r in cells(table)]
+    assert values == [
+        ("GB/T 22239-2019", "85%", "7%"),
+        ("GB/T 22239-2019", "85%", "0.85"),
+        ("GB/T 22239-2019", "100%", "12.3456%"),
+    ]
+
+
+def test_xlsx_percent_cells_align_when_the_sheet_starts_past_column_a() -> None:
+    rows = [[None, None, *HEADERS], [None, None, "S001", "X", nasty.Percent(0.5), 4]]
+    data = nasty.without_dimension(nasty.xlsx_bytes(rows))
+    table = read_table(data, file_name="反馈.xlsx", score=score)
+    assert table.headers == HEADERS
+    assert cells(table) == [(2, "S001", "X", "50%", "4")]
+
+
 def test_xlsx_sheet_option_by_name_or_number() -> None:
     import xlsxwriter  # noqa: F401
 
