@@ -8,6 +8,7 @@ import streamlit as st
 
 from app.connection import cursor, data_version, warehouse_path
 from app.session import language_switch, translator
+from etl.warehouse import NotAWarehouse
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
@@ -19,6 +20,12 @@ st.sidebar.caption(t("app.tagline"))
 if not warehouse_path().exists():
     st.title(t("app.name"))
     st.error(t("app.no_warehouse", path=str(warehouse_path())))
+    st.stop()
+try:
+    cursor().close()
+except NotAWarehouse:
+    st.title(t("app.name"))
+    st.error(t("app.not_a_warehouse", path=str(warehouse_path())))
     st.stop()
 
 

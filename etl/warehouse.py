@@ -57,17 +57,94 @@ def latest_version() -> int:
     return migrations()[-1].version
 
 
+#: Bytes 8–11 of every DuckDB database file.
+_DUCKDB_MAGIC = b"DUCK"
+
+
+class NotAWarehouse(ValueError):
+    """The file at a warehouse path is not a stdeval warehouse.
+
+    ``str()`` of the error is one line in Chinese and English.
+    """
+
+    def __init__(self, path: Path, why_zh: str, why_en: str) -> None:
+        self.path = path
+        self.message_zh = f"{path} 不是 stdeval 数据仓库（{why_zh}）；请检查 --db 或 STDEVAL_DB"
+        self.message_en = f"{path} is not a stdeval warehouse ({why_en}); check --db or STDEVAL_DB"
+        super().__init__(f"{self.message_zh} / {self.message_en}")
+
+
+def check_warehouse_file(path: str | Path) -> None:
+    """Refuse a path that exists but cannot be a warehouse, before DuckDB opens it.
+
+    DuckDB would open a CSV or Parquet file as a read-only view (and answer
+    every write in memory, losing it) and fails obscurely on other files;
+    a missing or empty file is fine (it becomes a new warehouse).
+
+    Raises
+    ------
+    NotAWarehouse
+        A folder, or a file that is not a DuckDB database.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> csv = pathlib.Path(tempfile.mkdtemp()) / "feedback.csv"
+    >>> _ = csv.write_text("site_id,period\\nS1,2024-Q1\\n")
+    >>> check_warehouse_file(csv)
+    Traceback (most recent call last):
+    ...
+    etl.warehouse.NotAWarehouse: ... is not a stdeval warehouse (not a DuckDB database file); ...
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise NotAWarehouse(path, "这是一个文件夹", "it is a folder")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        head = handle.read(12)
+    if head[8:12] != _DUCKDB_MAGIC:
+        raise NotAWarehouse(path, "不是 DuckDB 数据库文件", "not a DuckDB database file")
+
+
+def _check_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a DuckDB database of another application (tables, but no schema version)."""
+    names = {
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main'"
+        ).fetchall()
+    }
+    if names and "schema_version" not in names:
+        con.close()
+        raise NotAWarehouse(
+            path,
+            "这是另一个应用的 DuckDB 数据库，没有 schema_version 表",
+            "a DuckDB database of another application: it has no schema_version table",
+        )
+
+
 def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file at ``path`` (creating its folder when writing).
 
     A read-write connection also brings the schema up to date, so every
     command works on a warehouse written by an older stdeval.
+
+    Raises
+    ------
+    NotAWarehouse
+        ``path`` holds something else (see :func:`check_warehouse_file`),
+        or a DuckDB database with tables but no ``schema_version``.
     """
     path = Path(path)
+    check_warehouse_file(path)
     if read_only:
-        return duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True)
+        _check_tables(con, path)
+        return con
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
+    _check_tables(con, path)
     migrate(con)
     return con
 
@@ -160,8 +237,10 @@ def init_warehouse(path: str | Path) -> InitSummary:
     brought to the shipped content; catalogue rows are only added when their
     code is missing, so updates ingested later (a new status, say) are kept.
     """
+    check_warehouse_file(path)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
+    _check_tables(con, Path(path))
     try:
         applied = tuple(migrate(con))
         con.execute("begin transaction")

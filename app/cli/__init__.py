@@ -33,5 +33,15 @@ for _module in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Entry point of the ``stdeval`` console script."""
-    cli()
+    """Entry point of the ``stdeval`` console script.
+
+    A ``--db`` or ``STDEVAL_DB`` naming something that is not a warehouse
+    ends any command with one bilingual line and status 1, not a traceback.
+    """
+    from etl.warehouse import NotAWarehouse
+
+    try:
+        cli()
+    except NotAWarehouse as exc:
+        typer.echo(str(exc), err=True)
+        raise SystemExit(1) from None

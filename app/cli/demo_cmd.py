@@ -91,8 +91,8 @@ def register(app: typer.Typer) -> None:
         try:
             with Progress(*columns, console=console, transient=False) as bars:
                 summary = build_demo(path, scale=scale, seed=seed, progress=RichDemoProgress(bars))
-        except ValueError as err:
-            console.print(f"[bold red]{err}[/bold red]")
+        except ValueError as err:  # a bad --scale, a real warehouse, not a warehouse at all
+            typer.echo(str(err), err=True)
             raise typer.Exit(1) from None
 
         table = Table(title=f"{SYNTHETIC} · {summary.path}")

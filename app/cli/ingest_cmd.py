@@ -236,6 +236,27 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(code)
 
 
+def _check_warehouse(path: Path) -> None:
+    """Refuse, before anything is queued, a ``--db`` that is not a stdeval warehouse.
+
+    A warehouse held by another process cannot be opened even to read; its
+    holder (the dashboard) opened it as a warehouse, so it passes.
+    """
+    import duckdb
+
+    from etl.inbox import is_lock_error
+    from etl.warehouse import check_warehouse_file, connect
+
+    check_warehouse_file(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        connect(path, read_only=True).close()
+    except duckdb.Error as exc:
+        if not is_lock_error(exc):
+            raise
+
+
 def _run(
     source: str,
     files: list[Path],
@@ -250,9 +271,15 @@ def _run(
     wait: float,
 ) -> int:
     from etl.inbox import submit
+    from etl.warehouse import NotAWarehouse
     from etl.writer import run_or_wait
 
     path = db_path(db)
+    try:
+        _check_warehouse(path)
+    except NotAWarehouse as exc:
+        typer.echo(exc.message_zh if lang == "zh" else exc.message_en, err=True)
+        return EXIT_USAGE
     if not path.exists():
         typer.echo(
             _say(

@@ -8,7 +8,8 @@ from typing import Annotated
 import duckdb
 import typer
 
-from etl.warehouse import connect
+from etl.inbox import is_lock_error
+from etl.warehouse import NotAWarehouse, connect
 
 DbOption = Annotated[
     Path | None,
@@ -20,17 +21,12 @@ DbOption = Annotated[
 ]
 
 
-def _is_lock_error(exc: duckdb.Error) -> bool:
-    text = str(exc).lower()
-    return "lock" in text and ("conflicting" in text or "could not set" in text)
-
-
 def open_existing_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     """Open the warehouse at ``path`` read-write for a command, or exit with a clear reason.
 
-    A missing file, or one held by another process (the dashboard: DuckDB
-    lets one process write), ends the command with status 1 and a message in
-    Chinese and English instead of a traceback.
+    A missing file, a file that is not a warehouse, or one held by another
+    process (the dashboard: DuckDB lets one process write), ends the command
+    with status 1 and a message in Chinese and English instead of a traceback.
     """
     if not path.exists():
         msg = (
@@ -41,8 +37,11 @@ def open_existing_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
         raise typer.Exit(1)
     try:
         return connect(path)
+    except NotAWarehouse as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
     except duckdb.Error as exc:
-        if not _is_lock_error(exc):
+        if not is_lock_error(exc):
             raise
         msg = (
             f"数据仓库 {path} 正由另一个进程（如正在运行的仪表盘）使用，请稍后再试或先停止该进程 / "

@@ -71,3 +71,30 @@ def test_score_while_another_process_holds_the_warehouse_is_refused_clearly(
     assert "正由另一个进程" in result.output and "in use by another process" in result.output
     # The holder is gone: the same command now runs.
     assert runner.invoke(cli, ["score", "--db", str(path), "--replicates", "0"]).exit_code == 0
+
+
+def test_every_command_refuses_a_file_that_is_not_a_warehouse_in_one_line(tmp_path: Path) -> None:
+    csv = tmp_path / "feedback.csv"
+    csv.write_text("site_id,period\nS001,2024-Q1\n", "utf-8")
+    before = csv.read_bytes()
+    for command in (["init"], ["demo", "--scale", "0.01"], ["serve"], ["score"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "app.cli", *command, "--db", str(csv)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 1, (command, proc.stdout, proc.stderr)
+        assert "Traceback" not in proc.stderr, command
+        assert "is not a stdeval warehouse" in proc.stderr, (command, proc.stderr)
+    assert csv.read_bytes() == before
+
+
+def test_every_command_that_reads_a_warehouse_takes_db() -> None:
+    from app.cli import COMMAND_MODULES
+
+    without_warehouse = {"template"}  # writes an XLSX from the schema only
+    names = [m.rsplit(".", 1)[1].removesuffix("_cmd") for m in COMMAND_MODULES]
+    for name in names:
+        help_text = runner.invoke(cli, [name, "--help"]).output
+        assert ("--db" in help_text) == (name not in without_warehouse), name

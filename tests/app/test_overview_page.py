@@ -77,6 +77,16 @@ def test_a_missing_warehouse_is_explained_not_crashed(
     assert at.error and "stdeval demo" in at.error[0].value
 
 
+def test_a_file_that_is_not_a_warehouse_is_explained_not_crashed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    csv = tmp_path / "feedback.csv"
+    csv.write_text("site_id,period\nS001,2024-Q1\n", "utf-8")
+    at = _run(monkeypatch, csv, lang="en")
+    assert at.error and "is not a stdeval warehouse" in at.error[0].value
+    assert csv.read_text("utf-8").startswith("site_id")
+
+
 def test_an_empty_warehouse_shows_zeros_and_no_demo_notice(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -179,3 +179,31 @@ def test_missing_warehouse_is_a_clear_usage_error(env, tmp_path: Path) -> None:
     path = write(env["dir"], "f.csv", nasty.csv_bytes([HEAD, good_row("S001")]))
     result = run("feedback", path, "--db", str(tmp_path / "nowhere.duckdb"))
     assert result.exit_code == 2 and "stdeval init" in result.output
+
+
+@pytest.mark.parametrize("kind", ["csv", "random", "other_duckdb", "folder"])
+def test_a_db_that_is_not_a_warehouse_is_refused_before_anything_is_queued(
+    env, tmp_path: Path, kind: str
+) -> None:
+    import duckdb
+
+    target = tmp_path / f"not-a-warehouse-{kind}"
+    if kind == "csv":  # DuckDB would open it as a view and keep every write in memory
+        target = target.with_suffix(".csv")
+        target.write_bytes(nasty.csv_bytes([HEAD, good_row("S001")]))
+    elif kind == "random":
+        target.write_bytes(nasty.random_bytes(4096))
+    elif kind == "other_duckdb":
+        target = target.with_suffix(".duckdb")
+        other = duckdb.connect(str(target))
+        other.execute("create table invoices(id int)")
+        other.close()
+    else:
+        target.mkdir()
+    path = write(env["dir"], "f.csv", nasty.csv_bytes([HEAD, good_row("S001")]))
+    result = run("feedback", path, "--db", str(target), "--lang", "en", "--json")
+    assert result.exit_code == 2, result.output
+    expected = "is a directory" if kind == "folder" else "is not a stdeval warehouse"
+    assert expected in result.output and '"status"' not in result.output
+    inbox = env["dir"] / "var" / "landing" / "inbox"
+    assert not inbox.exists() or not any(inbox.iterdir())
