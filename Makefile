@@ -52,6 +52,7 @@ lock: install
 	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^-e ' > requirements.lock
 
 bench: install
+	$(BIN)/python benchmarks/bench_demo.py
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_scoring.py
 

@@ -15,6 +15,7 @@ VIEWS = Path(__file__).resolve().parent / "views"
 st.set_page_config(page_title="stdeval", layout="wide")
 language_switch()
 t = translator()
+st.set_page_config(page_title=f"{t('app.name')} · stdeval")
 st.sidebar.caption(t("app.tagline"))
 
 if not warehouse_path().exists():

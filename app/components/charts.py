@@ -56,7 +56,10 @@ def by_priority_area(frame: pl.DataFrame, t: Translator) -> go.Figure:
     """Two panels sharing the priority areas (§7): standards, and feedback rows."""
     name_col = "name_zh" if t.lang == "zh" else "name_en"
     ordered = frame.sort("ord", descending=True)
-    labels = ordered[name_col].to_list()
+    labels = [
+        name if area is not None else t("overview.unmapped")
+        for area, name in zip(ordered["area_id"], ordered[name_col], strict=True)
+    ]
     fig = make_subplots(
         rows=1,
         cols=2,

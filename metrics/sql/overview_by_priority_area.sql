@@ -1,5 +1,6 @@
 -- Standards, feedback and survey responses per priority area of §7;
--- standards no keyword rule maps form their own row with a null id.
+-- standards no keyword rule maps form their own row with a null id and null
+-- names (the page labels it in its language).
 with
 sites as (
     select site_id from pilot_site
@@ -36,7 +37,7 @@ final as (
     from priority_area pa
     left join per_area p on p.area_id = pa.id
     union all
-    select null, '未归类', 'Unmapped', 99, p.standards, p.feedback_rows, p.survey_rows
+    select null, null, null, 99, p.standards, p.feedback_rows, p.survey_rows
     from per_area p where p.area_id is null
     order by ord
 )

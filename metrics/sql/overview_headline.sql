@@ -19,7 +19,12 @@ final as (
     select
         (select count(*) from standard) as standards,
         (select count(*) from standard where priority_area is not null) as standards_mapped,
-        (select count(distinct program_id) from sites) as programs,
+        -- Every programme for the whole scope (one may have no site yet);
+        -- a pilot site sees the programmes of its own sites.
+        (
+            select case when $site_ids is null then (select count(*) from pilot_program)
+                        else (select count(distinct program_id) from sites) end
+        ) as programs,
         (select count(*) from sites) as sites,
         (select count(*) from feedback_rows) as feedback_rows,
         (select count(*) from survey where $site_ids is null) as survey_rows,

@@ -1,0 +1,30 @@
+"""The Overview charts label every bar in the user's language."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from app.components import charts
+from app.i18n import Translator, catalogue
+
+AREAS = pl.DataFrame(
+    {
+        "area_id": ["DATA", None],
+        "name_zh": ["数据安全", None],
+        "name_en": ["Data security", None],
+        "ord": [1, 99],
+        "standards": [12, 5],
+        "feedback_rows": [300, 0],
+        "survey_rows": [40, 0],
+    }
+)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_priority_area_chart_names_the_unmapped_row_in_the_users_language(lang: str) -> None:
+    fig = charts.by_priority_area(AREAS, Translator(lang))
+    labels = list(fig.data[0].y)
+    expected_area = "数据安全" if lang == "zh" else "Data security"
+    assert sorted(labels) == sorted([expected_area, catalogue(lang)["overview.unmapped"]])
+    assert list(fig.data[0].x) == [5, 12] and list(fig.data[1].x) == [0, 300]
