@@ -131,6 +131,17 @@ def _refuse_no_rows(header_row: int) -> FileRefused:
     )
 
 
+def _refuse_no_header() -> FileRefused:
+    return FileRefused(
+        f"找不到表头：文件前 {HEADER_SEARCH_ROWS} 行中没有一行写有本数据来源的列名，也没有数据行；"
+        "请用 `stdeval template` 生成的模板填写后重新上传",
+        f"no header found: none of the first {HEADER_SEARCH_ROWS} rows names a column of this "
+        "source, and there are no data rows; fill in the template (`stdeval template SOURCE`) "
+        "and upload again",
+        rule="no_header",
+    )
+
+
 def _refuse_header_row(n: int, available: int) -> FileRefused:
     return FileRefused(
         f"指定的表头行 {n} 超出文件范围（文件共 {available} 行）；请检查 --header-row",
@@ -147,6 +158,7 @@ def _finish(
     kind: str,
     encoding: str | None = None,
     sheet: str | None = None,
+    score: HeaderScore | None = None,
 ) -> RawTable:
     """Split ``grid`` (text cells, one row per file row from ``first_row_number``) at its header."""
     width = grid.width
@@ -163,6 +175,9 @@ def _finish(
             body = body.filter(~blank)
     body = body.select(ROW, *names)
     if body.height == 0:
+        if score is not None and score(header_cells) == 0:
+            # One line of noise (or a paragraph of text) is not "a header without rows".
+            raise _refuse_no_header()
         raise _refuse_no_rows(header_row)
     return RawTable(header_cells, body, header_row, kind, encoding, sheet)
 
@@ -269,7 +284,7 @@ def read_csv_bytes(
     if grid.height == 0:
         raise _refuse_empty()
     grid = grid.select(pl.all().cast(pl.Utf8))
-    return _finish(grid, 0, index + 1, kind="csv", encoding=decoded.encoding)
+    return _finish(grid, 0, index + 1, kind="csv", encoding=decoded.encoding, score=score)
 
 
 # -- Excel --------------------------------------------------------------------
@@ -376,7 +391,7 @@ def read_excel_bytes(
         index, _ = choose_header(top, score)
         if index < 0:
             raise _refuse_empty()
-    return _finish(grid, index, 1, kind="excel", sheet=sheet_name)
+    return _finish(grid, index, 1, kind="excel", sheet=sheet_name, score=score)
 
 
 def read_table(

@@ -191,9 +191,11 @@ def test_garbage_is_refused_with_a_one_line_reason(name: str, data: bytes, rule:
         assert reason and "\n" not in reason
 
 
-def test_huge_single_line_is_read_without_a_header_match() -> None:
-    with pytest.raises(FileRefused):
+def test_huge_single_line_is_refused_as_having_no_header() -> None:
+    with pytest.raises(FileRefused) as err:
         read_table(nasty.huge_single_line(), score=score)
+    assert err.value.rule == "no_header"
+    assert "template" in err.value.reason_en and "模板" in err.value.reason_zh
 
 
 def test_sniff_binary_knows_common_formats() -> None:
