@@ -25,8 +25,9 @@ from etl.warehouse import connect
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     con = connect(path)
     # This process holds the warehouse read-write, so it is the one writer:
-    # files that `stdeval ingest` leaves in the landing inbox are loaded here.
-    InboxWorker(con, landing=landing_dir().resolve()).start()
+    # files that `stdeval ingest` leaves in the landing inbox for this
+    # warehouse (and for no other) are loaded here.
+    InboxWorker(con, landing=landing_dir().resolve(), warehouse=Path(path).resolve()).start()
     return con
 
 

@@ -6,13 +6,17 @@ therefore never writes the warehouse behind anyone's back:
 1. it keeps the bytes in the landing folder (:func:`etl.landing.land`) and
    drops an entry in ``landing/inbox/``: ``<sha256><ext>`` and, written last
    and atomically, the sidecar ``<sha256>.json`` (source, file name,
-   options, uploader, when it was received). The same bytes sent again
-   with the same options while still waiting join that entry; with other
-   options (say ``--dry-run`` first) they get their own sidecar
+   options, the warehouse it was sent to, uploader, when it was received).
+   The same bytes sent again with the same options for the same warehouse
+   while still waiting join that entry; with other options (say
+   ``--dry-run`` first) or for another warehouse they get their own sidecar
    ``<sha256>-<n>.json``;
-2. whoever holds the warehouse read-write processes the inbox: the command
+2. whoever holds the entry's warehouse read-write processes it: the command
    itself when it can open the warehouse, else the :class:`InboxWorker`
-   thread inside the dashboard;
+   thread inside the dashboard. The inbox is shared by every warehouse
+   using the same data folder, so a writer skips entries sent to another
+   warehouse (they wait for their own writer); an entry without a
+   warehouse (written by an older stdeval) is processed by any writer;
 3. the result goes to ``landing/results/<entry id>.json`` and the entry
    leaves the inbox; the waiting command prints it.
 
@@ -75,6 +79,8 @@ class InboxEntry:
     lang: str = "zh"
     extra: dict[str, Any] = field(default_factory=dict)
     entry_id: str = ""
+    #: Resolved absolute path of the warehouse the file was sent to ("" = any, older entries).
+    warehouse: str = ""
 
     def __post_init__(self) -> None:
         if not self.entry_id:
@@ -82,12 +88,52 @@ class InboxEntry:
 
     def options(self) -> tuple[Any, ...]:
         """What decides the outcome besides the bytes (entries join only when equal)."""
-        return (self.source, self.sheet, self.header_row, self.dry_run, self.strict)
+        return (
+            self.source,
+            self.sheet,
+            self.header_row,
+            self.dry_run,
+            self.strict,
+            self.warehouse,
+        )
+
+    def belongs_to(self, warehouse: str | Path | None) -> bool:
+        """True when a writer holding ``warehouse`` may process this entry.
+
+        An entry without a warehouse (written by an older stdeval) belongs
+        to any writer; ``None`` (a writer whose file is unknown, e.g. an
+        in-memory database) may process only such entries.
+        """
+        if not self.warehouse:
+            return True
+        if warehouse is None:
+            return False
+        return _same_file(Path(self.warehouse), Path(warehouse))
 
     @property
     def received(self) -> datetime:
         """``received_at`` as a datetime."""
         return datetime.fromisoformat(self.received_at)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def warehouse_of(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """Return the database file behind ``con`` (``None`` for an in-memory database)."""
+    with contextlib.suppress(duckdb.Error):
+        rows = con.execute(
+            "select path from duckdb_databases() where database_name = current_database()"
+        ).fetchall()
+        if rows and rows[0][0]:
+            return Path(rows[0][0])
+    return None
 
 
 def inbox_dir(landing: Path | None = None) -> Path:
@@ -121,15 +167,20 @@ def submit(
     dry_run: bool = False,
     strict: bool = False,
     lang: str = "zh",
+    warehouse: str | Path | None = None,
 ) -> InboxEntry:
     """Keep ``data`` in the landing folder and queue it in the inbox; return the entry.
 
-    When the same bytes are already waiting in the inbox, the pending entry
-    is returned (joining it) rather than queuing them twice.
+    ``warehouse`` is the file the data is meant for: only a writer holding
+    that warehouse loads the entry (``None``: any writer). When the same
+    bytes are already waiting in the inbox with the same options for the
+    same warehouse, the pending entry is returned (joining it) rather than
+    queuing them twice.
     """
     landed: Landed = land(data, file_name=file_name, landing=landing)
     suffix = safe_suffix(file_name)
-    wanted = (source, sheet, header_row, dry_run, strict)
+    target_warehouse = str(Path(warehouse).resolve()) if warehouse else ""
+    wanted = (source, sheet, header_row, dry_run, strict, target_warehouse)
     entry_id = landed.sha256
     for n in range(1, 1000):
         sidecar = sidecar_path(entry_id, landing)
@@ -162,6 +213,7 @@ def submit(
         strict=strict,
         lang=lang,
         entry_id=entry_id,
+        warehouse=target_warehouse,
     )
     write_atomic(sidecar, json.dumps(asdict(entry), ensure_ascii=False).encode("utf-8"))
     return entry
@@ -336,8 +388,13 @@ def process_inbox(
     landing: Path | None = None,
     only: Iterable[str] | None = None,
     progress: Progress | None = None,
+    warehouse: str | Path | None = None,
 ) -> list[IngestResult]:
     """Process every entry waiting in the inbox (or those whose entry id is in ``only``), oldest first.
+
+    Only entries sent to ``warehouse`` (the file behind ``con``; found from
+    ``con`` when not given) or to no warehouse in particular are processed;
+    the others wait for their own writer.
 
     Idempotent: an entry whose load is already in the ingest log is only
     finalised. An entry that raises an unexpected error is answered with a
@@ -345,10 +402,13 @@ def process_inbox(
     folder) so that one bad file cannot block the inbox.
     """
     wanted = set(only) if only is not None else None
+    mine = Path(warehouse) if warehouse else warehouse_of(con)
     results: list[IngestResult] = []
     for entry in pending(landing):
         if wanted is not None and entry.entry_id not in wanted:
             continue
+        if not entry.belongs_to(mine):
+            continue  # sent to another warehouse: its own writer loads it
         if not sidecar_path(entry.entry_id, landing).exists():
             continue  # finished meanwhile by another cursor of this process
         try:
@@ -406,7 +466,9 @@ class InboxWorker(threading.Thread):
     Start it inside the dashboard (which holds the read-write connection);
     it polls every ``interval`` seconds with its own cursor and calls
     ``on_loaded(results)`` after entries were processed (e.g. to bump the
-    dashboard's data version).
+    dashboard's data version). It loads only the entries sent to
+    ``warehouse`` (the file behind ``con``; found from ``con`` when not
+    given) and those sent to no warehouse in particular.
 
     Examples
     --------
@@ -422,10 +484,12 @@ class InboxWorker(threading.Thread):
         landing: Path | None = None,
         interval: float = 1.0,
         on_loaded: Callable[[list[IngestResult]], None] | None = None,
+        warehouse: str | Path | None = None,
     ) -> None:
         super().__init__(name="stdeval-inbox", daemon=True)
         self._con = con
         self._landing = landing
+        self._warehouse = Path(warehouse) if warehouse else None
         self._interval = interval
         self._on_loaded = on_loaded
         self._stop_event = threading.Event()
@@ -434,11 +498,12 @@ class InboxWorker(threading.Thread):
     def run(self) -> None:
         """Poll the inbox until :meth:`stop`."""
         cursor = self._con.cursor()
+        mine = self._warehouse or warehouse_of(cursor)
         try:
             while not self._stop_event.is_set():
                 try:
-                    if pending(self._landing):
-                        results = process_inbox(cursor, landing=self._landing)
+                    if any(e.belongs_to(mine) for e in pending(self._landing)):
+                        results = process_inbox(cursor, landing=self._landing, warehouse=mine)
                         self.processed += len(results)
                         if results and self._on_loaded:
                             self._on_loaded(results)

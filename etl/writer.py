@@ -2,8 +2,8 @@
 
 ``stdeval ingest`` calls :func:`run_or_wait` after queuing its files in the
 inbox (:mod:`etl.inbox`). If the warehouse can be opened read-write, the
-command loads its own entries (and any orphaned by a process that died);
-if another process holds it (the dashboard and its
+command loads its own entries (and any orphaned by a process that died,
+as long as they were sent to this same warehouse); if another process holds it (the dashboard and its
 :class:`~etl.inbox.InboxWorker`), the command waits for the result files.
 Either way no lock error reaches the user.
 """
@@ -58,7 +58,17 @@ def run_or_wait(
     Returns request_id -> result for the entries finished within
     ``timeout`` seconds; entries still waiting stay in the inbox (the
     holder of the warehouse will load them) and are absent from the dict.
+    Only entries sent to ``db`` (or to no warehouse in particular) are
+    loaded here; ``entries`` sent to another warehouse are refused.
+
+    Raises
+    ------
+    ValueError
+        An entry of ``entries`` was sent to another warehouse than ``db``.
     """
+    foreign = [e.file_name for e in entries if not e.belongs_to(db)]
+    if foreign:
+        raise ValueError(f"inbox entries {foreign} were sent to another warehouse than {db}")
     done: dict[str, IngestResult] = {}
     start = time.monotonic()
     while True:
@@ -79,9 +89,15 @@ def run_or_wait(
                     if not sidecar_path(entry.entry_id, landing).exists():
                         continue
                     progress = progress_for(entry) if progress_for else None
-                    process_inbox(con, landing=landing, only=[entry.entry_id], progress=progress)
-                # Entries orphaned by a process that died mid-way are finished too.
-                process_inbox(con, landing=landing)
+                    process_inbox(
+                        con,
+                        landing=landing,
+                        only=[entry.entry_id],
+                        progress=progress,
+                        warehouse=db,
+                    )
+                # Entries for this warehouse orphaned by a process that died are finished too.
+                process_inbox(con, landing=landing, warehouse=db)
             finally:
                 con.close()
             if time.monotonic() - start >= timeout:

@@ -327,6 +327,7 @@ def _run(
             strict=strict,
             lang=lang,
             uploader=_uploader(),
+            warehouse=path.resolve(),
         )
         results.append(None)
         entries.append(entry)

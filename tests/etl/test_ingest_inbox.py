@@ -14,6 +14,7 @@ import pytest
 
 from etl.inbox import InboxWorker, pending, process_inbox, submit, take_result
 from etl.warehouse import connect
+from etl.writer import run_or_wait
 from tests.etl.fixtures import nasty
 from tests.etl.fixtures.warehouse import CODE_A, CODE_B, SITES, build, copy_of
 
@@ -24,6 +25,7 @@ HOLDER = """
 import pathlib, sys, time
 from etl.inbox import InboxWorker
 from etl.warehouse import connect
+from etl.writer import run_or_wait
 con = connect(sys.argv[1])
 worker = InboxWorker(con, interval=0.2)
 worker.start()
@@ -51,6 +53,7 @@ if sys.argv[3] == "before-commit":
 else:
     etl.inbox._finish = hang
 from etl.warehouse import connect
+from etl.writer import run_or_wait
 etl.inbox.process_inbox(connect(sys.argv[1]))
 """
 
@@ -299,3 +302,110 @@ def test_same_bytes_with_other_options_get_their_own_entry(setup) -> None:
     assert take_result(trial, landing=setup["landing"]).status == "dry_run"
     assert take_result(real, landing=setup["landing"]).rows_accepted == 4
     assert list((setup["landing"] / "inbox").iterdir()) == []
+
+
+def ingest_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", "ingest", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=os.environ.copy(),
+    )
+
+
+def test_an_entry_for_another_warehouse_waits_for_its_own_writer(built, setup) -> None:
+    a, b = setup["db"], copy_of(built, setup["dir"] / "b.duckdb")
+    landing = setup["landing"]
+    data = many_rows(6)
+    entry = submit(data, source="feedback", file_name="a.csv", landing=landing, warehouse=a)
+    assert json.loads((landing / "inbox" / f"{entry.entry_id}.json").read_text("utf-8"))[
+        "warehouse"
+    ] == str(a.resolve())
+
+    # process_inbox on B: with B named, and with B found from the connection.
+    con = connect(b)
+    try:
+        assert process_inbox(con, landing=landing, warehouse=b) == []
+        assert process_inbox(con, landing=landing) == []
+    finally:
+        con.close()
+    # run_or_wait on B loads B's own entry and leaves A's (no "orphan" sweep across warehouses).
+    own = submit(many_rows(2), source="feedback", file_name="b.csv", landing=landing, warehouse=b)
+    finished = run_or_wait(b, [own], landing=landing, timeout=60)
+    assert finished[own.request_id].rows_accepted == 2
+    with pytest.raises(ValueError, match="another warehouse"):
+        run_or_wait(b, [entry], landing=landing, timeout=1)
+    # The worker inside a dashboard serving B loads B's entries, never A's.
+    con = connect(b)
+    seen: list = []
+    worker = InboxWorker(con, landing=landing, interval=0.05, on_loaded=seen.extend)
+    worker.start()
+    try:
+        later = submit(
+            many_rows(3), source="feedback", file_name="c.csv", landing=landing, warehouse=b
+        )
+        deadline = time.monotonic() + 30
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)  # a few more rounds, in which A's entry must stay put
+    finally:
+        worker.stop()
+        con.close()
+    assert [r.status for r in seen] == ["loaded"]
+    assert take_result(later, landing=landing).rows_accepted == 3
+    assert count(b, entry.sha256) == (0, 0)
+    assert [e.entry_id for e in pending(landing)] == [entry.entry_id]
+    assert (landing / "inbox" / f"{entry.sha256}.csv").read_bytes() == data
+
+    # A's writer loads it, once.
+    finished = run_or_wait(a, [entry], landing=landing, timeout=60)
+    assert (finished[entry.request_id].status, finished[entry.request_id].rows_accepted) == (
+        "loaded",
+        6,
+    )
+    assert count(a, entry.sha256) == (6, 1)
+    assert count(b, entry.sha256) == (0, 0)
+    assert pending(landing) == []
+
+
+def test_same_bytes_sent_to_two_warehouses_load_once_into_each(built, setup) -> None:
+    a, b = setup["db"], copy_of(built, setup["dir"] / "b.duckdb")
+    ready, stop = setup["dir"] / "ready", setup["dir"] / "stop"
+    good = setup["dir"] / "f.csv"
+    good.write_bytes(many_rows(7))
+    # A is held by a process without a worker: the command for A times out into the inbox.
+    holder_code = HOLDER.replace("worker.start()", "pass").replace("worker.stop()", "pass")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", holder_code, str(a), str(ready), str(stop)],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(ready, holder)
+        for_a = ingest_cli("feedback", str(good), "--db", str(a), "--json", "--wait", "1")
+        assert for_a.returncode == 75, for_a.stderr
+        (queued,) = (json.loads(x) for x in for_a.stdout.splitlines())
+        assert queued["status"] == "queued"
+        # The same bytes for B: an entry of their own, loaded into B only.
+        for_b = ingest_cli("feedback", str(good), "--db", str(b), "--json", "--wait", "30")
+        assert for_b.returncode == 0, for_b.stderr
+        (loaded,) = (json.loads(x) for x in for_b.stdout.splitlines())
+        assert (loaded["status"], loaded["rows_accepted"]) == ("loaded", 7)
+        (waiting,) = pending(setup["landing"])
+        assert waiting.warehouse == str(a.resolve())
+    finally:
+        stop.write_text("stop")
+        holder.wait(timeout=60)
+    assert count(b, queued["sha256"]) == (7, 1)
+    assert count(a, queued["sha256"]) == (0, 0)
+    # Sent again to A once it is free: joins A's waiting entry and loads it there, once.
+    again = ingest_cli("feedback", str(good), "--db", str(a), "--json")
+    assert again.returncode == 0, again.stderr
+    (line,) = (json.loads(x) for x in again.stdout.splitlines())
+    assert (line["status"], line["rows_accepted"]) == ("loaded", 7)
+    assert pending(setup["landing"]) == []
+    assert count(a, queued["sha256"]) == (7, 1)
+    assert count(b, queued["sha256"]) == (7, 1)
