@@ -126,6 +126,11 @@ def test_garbage_is_refused_with_one_line_and_exit_1(env, name: str) -> None:
     (line,) = lines(result.stdout)
     assert line["status"] == "refused" and line["reason"] and "\n" not in line["reason"]
     assert line["rows_accepted"] == 0
+    # Refused or not, the bytes received are kept, named by their sha256.
+    from etl.landing import landed_path
+
+    kept = landed_path(line["sha256"], name, landing=env["dir"] / "var" / "landing")
+    assert kept.read_bytes() == GARBAGE[name]
     human = run("feedback", path)
     assert human.exit_code == 1 and "Traceback" not in human.output
     assert line["reason"] in human.stdout
