@@ -19,6 +19,7 @@ import polars as pl
 
 from metrics.config import IndicatorConfig, load_config
 from metrics.measures import MEASURES
+from metrics.numbers import as_typed, is_number
 from metrics.queries import TEMP_TABLES, materialise, query_frame
 from metrics.scope import Scope
 
@@ -44,10 +45,16 @@ ORG_TYPES: tuple[str, ...] = (
 def check_population_shares(shares: Mapping[str, float] | None) -> dict[str, float] | None:
     """Validate population shares by org_type for post-stratification.
 
-    Shares must name known org types, be ≥ 0 and sum to 1 (within 1e-6).
+    Shares must be a mapping of known org types to numbers (not text,
+    ``null`` or booleans), each ≥ 0, summing to 1 (within 1e-6).
     Respondents of an org type without a share (or with a null org_type)
     do not count in a post-stratified mean; org types without respondents
     for a standard are left out and the other shares renormalised.
+
+    Raises
+    ------
+    ValueError
+        Anything else; the message is in English and Chinese.
 
     Examples
     --------
@@ -56,6 +63,19 @@ def check_population_shares(shares: Mapping[str, float] | None) -> dict[str, flo
     """
     if shares is None:
         return None
+    if not isinstance(shares, Mapping):
+        msg = (
+            f"population shares must map org types to shares, e.g. enterprise=0.5,user=0.5; "
+            f"got {as_typed(shares)} / 总体结构比例应为“单位类型=比例”，例如 enterprise=0.5,user=0.5"
+        )
+        raise ValueError(msg)
+    typed = [f"{k}={as_typed(v)}" for k, v in shares.items() if not is_number(v)]
+    if typed:
+        msg = (
+            f"population shares must be numbers, got {', '.join(typed)} / "
+            f"总体结构比例必须是数字，{', '.join(typed)} 不是数字"
+        )
+        raise ValueError(msg)
     out = {str(k): float(v) for k, v in shares.items()}
     unknown = sorted(set(out) - set(ORG_TYPES))
     bad = [k for k, v in out.items() if not math.isfinite(v) or v < 0]

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from metrics.config import IndicatorConfig
+from metrics.numbers import as_typed, is_number
 from metrics.weights import SAATY_RI, ahp, entropy_weights, equal_weights, manual_weights
 
 __all__ = ["METHODS", "WeightChoice", "choose_weights"]
@@ -114,6 +115,13 @@ def choose_weights(
             raise _fail(
                 f"manual weights: missing dimensions {missing}, unknown {unknown}",
                 f"手工权重缺少维度 {missing} 或包含未知维度 {unknown}",
+            )
+        typed = [f"{d}={as_typed(weights[d])}" for d in dims if not is_number(weights[d])]
+        if typed:
+            raise _fail(
+                f"manual weights must be numbers, got {', '.join(typed)}; "
+                "type e.g. A=0.3,B=0.3,C=0.2,D=0.2",
+                f"手工权重必须是数字，{', '.join(typed)} 不是数字",
             )
         values = manual_weights([weights[d] for d in dims])
         return WeightChoice(

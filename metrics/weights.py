@@ -18,6 +18,7 @@ import numpy as np
 
 from metrics.ahp import CR_THRESHOLD, SAATY_RI, AhpResult, InconsistentJudgementsError, ahp
 from metrics.matrices import MatrixLike, as_matrix, cell_name, require_finite
+from metrics.numbers import as_typed, is_number
 
 __all__ = [
     "CR_THRESHOLD",
@@ -235,18 +236,28 @@ def manual_weights(values: Sequence[float], *, tol: float = 1e-6) -> list[float]
     Raises
     ------
     ValueError
-        Empty, a missing, non-finite or negative weight, or a sum other than 1;
-        the message is in English and Chinese.
+        Empty; a weight that is not a number (text, ``None``, a list, or a
+        boolean, which Python would otherwise read as 1 or 0); a non-finite
+        or negative weight; or a sum other than 1. The message is in English
+        and Chinese.
 
     Examples
     --------
     >>> manual_weights([0.5, 0.3, 0.2])
     [0.5, 0.3, 0.2]
     """
-    weights = [float(v) for v in values]
-    if not weights:
+    typed = list(values)
+    if not typed:
         msg = "give at least one manual weight / 请至少输入一个手工权重"
         raise ValueError(msg)
+    for k, v in enumerate(typed, start=1):
+        if not is_number(v):
+            msg = (
+                f"manual weight {k} is {as_typed(v)}, not a number; type a number such as 0.25 / "
+                f"第 {k} 个手工权重 {as_typed(v)} 不是数字，请输入数字（如 0.25）"
+            )
+            raise ValueError(msg)
+    weights = [float(v) for v in typed]
     for k, w in enumerate(weights, start=1):
         if not math.isfinite(w):
             msg = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import tomllib
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,72 @@ def broken(change: Any) -> dict[str, Any]:
         (lambda r: r.update(colour="red"), "unknown top-level"),
         (lambda r: r.pop("version"), "version is required"),
         (lambda r: r["lifecycle"]["stages"][0].update(start="submitted"), "lifecycle stage"),
+        # Misshapen values: each is refused naming its key, never an AttributeError/TypeError.
+        (lambda r: r.update(grades=[1]), "grades must be a list of tables ([[grades]] in TOML)"),
+        (lambda r: r.update(grades={"A": 85}), "grades must be a list of tables"),
+        (lambda r: r.update(grades=[]), "[[grades]] must list at least one band"),
+        (lambda r: r["grades"][1].update(min=True), "grades[1].min must be a number, got true"),
+        (lambda r: r["grades"][0].update(min="85"), 'grades[0].min must be a number, got "85"'),
+        (lambda r: r["grades"][0].update(grade=1), "grades[0].grade must be text, got 1"),
+        (lambda r: r["lifecycle"].update(stages=[1]), "lifecycle.stages must be a list of tables"),
+        (lambda r: r["lifecycle"].update(stages=1), "lifecycle.stages must be a list of tables"),
+        (
+            lambda r: r["lifecycle"]["stages"][1].update(months=2.5),
+            "lifecycle.stages[1].months must be a whole number, got 2.5",
+        ),
+        (lambda r: r["lifecycle"]["stages"][0].update(stage=["x"]), "lifecycle.stages[0].stage"),
+        (lambda r: r.update(lifecycle=[]), "[lifecycle] is missing or not a table"),
+        (lambda r: r.update(indicators=[["D1"]]), "[indicators] is missing or not a table"),
+        (lambda r: r.update(dimensions=[1]), "[dimensions] is missing or not a table"),
+        (
+            lambda r: r["dimensions"]["D"].update(indicators=[["D1"]]),
+            'dimensions.D.indicators must be a list of ids written as text, e.g. ["A1", "A2"], '
+            'got [["D1"]]',
+        ),
+        (lambda r: r["dimensions"]["D"].update(indicators="D1"), "dimensions.D.indicators"),
+        (lambda r: r["dimensions"]["D"].update(indicators=[{"id": "D1"}]), "dimensions.D."),
+        (lambda r: r["dimensions"].update(E=1), "bad dimension [dimensions.E]"),
+        (lambda r: r["dimensions"]["A"].update(name_zh=1), "dimensions.A.name_zh must be text"),
+        (lambda r: r["indicators"].update(D1="satisfaction"), "bad indicator [indicators.D1]"),
+        (
+            lambda r: r["indicators"]["A1"].update(measures=[["survey.q_useful"]]),
+            "indicators.A1.measures must be a list of ids",
+        ),
+        (lambda r: r.update(weights=1), "[weights] is missing or not a table"),
+        (lambda r: r["weights"].update(ahp=[1]), "[weights.ahp] is missing or not a table"),
+        (lambda r: r["weights"]["ahp"].update(order="ABCD"), "weights.ahp.order must be a list"),
+        (lambda r: r["weights"]["ahp"].update(order=[["A"]]), "weights.ahp.order must be a list"),
+        (
+            lambda r: r["weights"]["ahp"].update(matrix=4),
+            "weights.ahp.matrix must be a list of rows",
+        ),
+        (lambda r: r["weights"]["ahp"].update(matrix=[1, 2]), "weights.ahp.matrix must be a list"),
+        (
+            lambda r: r["weights"]["ahp"]["matrix"][0].__setitem__(1, True),
+            "weights.ahp.matrix row 1, column 2 is true, not a number",
+        ),
+        (
+            lambda r: r["weights"]["ahp"]["matrix"][2].__setitem__(3, "3"),
+            'weights.ahp.matrix row 3, column 4 is "3", not a number',
+        ),
+        (lambda r: r["weights"].update(entropy=1), "[weights.entropy] is missing or not a table"),
+        (
+            lambda r: r["weights"]["entropy"].update(normalise=["sum"]),
+            "weights.entropy.normalise must be one of ['none', 'minmax', 'sum'], got [\"sum\"]",
+        ),
+        (lambda r: r.update(evidence=[5, 30]), "[evidence] is missing or not a table"),
+        (
+            lambda r: r["evidence"].update(min_sites=True),
+            "evidence.min_sites must be a whole number",
+        ),
+        (lambda r: r["age"].update(full_years=None), "age.full_years must be a number, got null"),
+        (lambda r: r["bootstrap"].update(seed=2**70), "bootstrap.seed must be a whole number"),
+        (lambda r: r.update(schema=True), "schema must be 1, got true"),
+        (lambda r: r.update(version=2025), "version must be text, got 2025"),
+        (
+            lambda r: r["age"].update(reviewed=date(2024, 5, 1)),
+            "cannot be stored with a run as JSON",
+        ),
     ],
 )
 def test_invalid_configs_are_refused_with_a_clear_bilingual_message(

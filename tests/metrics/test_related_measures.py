@@ -141,6 +141,63 @@ def test_grouping_by_year_region_and_priority_area(con: duckdb.DuckDBPyConnectio
         funding_by(con, scope=EVERYTHING, by="funder; drop table funding")
 
 
+def test_funding_by_purpose_worked_out_by_hand(tmp_path: Path) -> None:
+    # In the tiny warehouse each purpose has one source, so grouping by purpose
+    # could pass while grouping by source instead. Two more rows mix them:
+    # F6 enterprise committed 200,000 to standard_development (2024, X, 11) and
+    # F7 foundation disbursed 100,000 to pilot (2024, Y, 31).
+    path = build_tiny_warehouse(tmp_path / "purposes.duckdb")
+    con = duckdb.connect(str(path))
+    try:
+        con.executemany(
+            "insert into funding (record_id, fiscal_year, source_type, funder, recipient, purpose,"
+            " flow, amount_cny, standard_code, region_code) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                ("F6", 2024, "enterprise", "G", "B", "standard_development", "committed",
+                 200_000, X, "11"),
+                ("F7", 2024, "foundation", "H", "D", "pilot", "disbursed", 100_000, Y, "31"),
+            ],
+        )  # fmt: skip
+        rows = {r["key"]: r for r in funding_by(con, scope=EVERYTHING, by="purpose").to_dicts()}
+        in_2024 = funding_by(con, scope=Scope(year=2024), by="purpose")
+    finally:
+        con.close()
+    assert set(rows) == {"standard_development", "pilot", "training"}
+    # standard_development: F1 central 1,000,000 + F6 enterprise 200,000 committed,
+    # F2 central 800,000 disbursed → rate 800,000/1,200,000; social = enterprise
+    # 200,000/1,200,000 committed, 0/800,000 disbursed.
+    development = rows["standard_development"]
+    assert development["n_records"] == 3
+    assert (development["committed_cny"], development["disbursed_cny"]) == (1_200_000, 800_000)
+    assert development["execution_rate"] == pytest.approx(2 / 3)
+    assert development["social_share_committed"] == pytest.approx(1 / 6)
+    assert development["social_share_disbursed"] == pytest.approx(0.0)
+    # pilot: F3 enterprise 500,000 committed; F4 enterprise 600,000 + F7 foundation
+    # 100,000 disbursed → rate 700,000/500,000 = 1.4; all of it is social money.
+    pilot = rows["pilot"]
+    assert pilot["n_records"] == 3
+    assert (pilot["committed_cny"], pilot["disbursed_cny"]) == (500_000, 700_000)
+    assert pilot["execution_rate"] == pytest.approx(1.4)
+    assert pilot["social_share_committed"] == pytest.approx(1.0)
+    assert pilot["social_share_disbursed"] == pytest.approx(1.0)
+    # training: F5 foundation 300,000 committed (2023), nothing disbursed → rate 0;
+    # the disbursed social share has no denominator and stays null, not 0.
+    training = rows["training"]
+    assert (training["n_records"], training["committed_cny"], training["disbursed_cny"]) == (
+        1,
+        300_000,
+        0,
+    )
+    assert training["execution_rate"] == pytest.approx(0.0)
+    assert training["social_share_committed"] == pytest.approx(1.0)
+    assert training["social_share_disbursed"] is None
+    # Fiscal year 2024 only: training (2023) drops out, the other two are unchanged.
+    assert in_2024.select("key", "committed_cny", "disbursed_cny").rows() == [
+        ("pilot", 500_000, 700_000),
+        ("standard_development", 1_200_000, 800_000),
+    ]
+
+
 def test_disbursed_above_committed_is_flagged(con: duckdb.DuckDBPyConnection) -> None:
     warnings = funding_overdisbursed(con, scope=EVERYTHING)
     assert warnings.select("funder", "recipient", "purpose", "fiscal_year").rows() == [

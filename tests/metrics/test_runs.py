@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import polars as pl
 import pytest
 
@@ -113,6 +114,73 @@ def test_the_fingerprint_covers_only_the_scope(con: duckdb.DuckDBPyConnection) -
     assert compute_scores(con, scope=only_v, replicates=0).fingerprint == before
 
 
+def _default_raw() -> dict:
+    return tomllib.loads(
+        (resources.files("metrics") / "indicator_config" / "default.toml").read_text("utf-8")
+    )
+
+
+def _overall(results: pl.DataFrame, code: str) -> dict[str, float]:
+    """Dimension values and the composite of ``code`` overall, by item."""
+    rows = results.filter(
+        (pl.col("standard_code") == code)
+        & (pl.col("year") == "overall")
+        & pl.col("level").is_in(["dimension", "composite"])
+    )
+    return dict(zip(rows["item"], rows["value"], strict=True))
+
+
+def test_an_ahp_run_stores_the_principal_eigenvector_of_the_config_matrix(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # The default method. Expected weights straight from the TOML, by numpy's
+    # eigen-decomposition: the eigenvector of the largest eigenvalue, normalised
+    # to sum 1, named by weights.ahp.order.
+    ahp_raw = _default_raw()["weights"]["ahp"]
+    eigenvalues, eigenvectors = np.linalg.eig(np.array(ahp_raw["matrix"], dtype=float))
+    principal = np.abs(eigenvectors[:, int(np.argmax(eigenvalues.real))].real)
+    expected = dict(zip(ahp_raw["order"], principal / principal.sum(), strict=True))
+    # Cross-check by the row geometric means, by hand: A and B (1·1·½·2)^¼ = 1,
+    # C (2·2·1·3)^¼ = 12^¼, D (½·½·⅓·1)^¼ = 12^-¼; near the eigenvector since CR ≈ 0.004.
+    geometric = np.array([1, 1, 12**0.25, 12**-0.25])
+    assert list(expected.values()) == pytest.approx(list(geometric / geometric.sum()), abs=5e-3)
+
+    run_id = run_scoring(con, scope=SCOPE, created_by="a", replicates=0)
+    meta = read_run_meta(con, run_id)
+    assert meta["method"] == "ahp"
+    assert list(meta["weights"]) == ["A", "B", "C", "D"]
+    assert meta["weights"] == pytest.approx(expected, abs=1e-12)
+    # X overall has all four dimensions: composite = 100 · Σ w_d · D_d.
+    x = _overall(read_run(con, run_id), X)
+    assert x["score"] == pytest.approx(100 * sum(expected[d] * x[d] for d in "ABCD"), abs=1e-9)
+    assert x["score"] != pytest.approx(100 * sum(x[d] for d in "ABCD") / 4, abs=1e-3)
+
+
+def test_ahp_weights_follow_the_dimension_names_not_the_matrix_order(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # A config listing its judgements in the order D, C, A, B. A consistent matrix
+    # a_ij = w_i / w_j has w itself as principal eigenvector (by hand: A w = n w),
+    # so the stored weights must be exactly A .1, B .2, C .3, D .4: a run that
+    # kept the matrix order would store A .4, B .3, C .1, D .2.
+    w = {"A": 0.1, "B": 0.2, "C": 0.3, "D": 0.4}
+    order = ["D", "C", "A", "B"]
+    raw = _default_raw()
+    raw["weights"]["ahp"] = {
+        "order": order,
+        "matrix": [[w[i] / w[j] for j in order] for i in order],
+    }
+    run_id = run_scoring(con, scope=SCOPE, created_by="a", replicates=0, config=raw)
+    meta = read_run_meta(con, run_id)
+    assert meta["weights"] == pytest.approx(w, abs=1e-12)
+    assert meta["config"]["weights"]["ahp"]["order"] == order  # the config is stored as given
+    for code in (X, V):
+        dims = _overall(read_run(con, run_id), code)
+        assert dims["score"] == pytest.approx(100 * sum(w[d] * dims[d] for d in w), abs=1e-9)
+    # V is perfect on every dimension: 100 whatever the weights.
+    assert _overall(read_run(con, run_id), V)["score"] == pytest.approx(100.0)
+
+
 def test_inconsistent_ahp_judgements_are_refused_and_nothing_is_stored(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
@@ -128,6 +196,9 @@ def test_inconsistent_ahp_judgements_are_refused_and_nothing_is_stored(
     [
         ("manual", {"A": 0.5, "B": 0.3, "C": 0.1, "D": 0.05}, "sum to 1"),
         ("manual", {"A": 0.5, "B": 0.5}, "missing dimensions"),
+        ("manual", {"A": True, "B": 0, "C": 0, "D": 0}, "must be numbers, got A=true"),
+        ("manual", {"A": None, "B": 0.5, "C": 0.3, "D": 0.2}, "must be numbers, got A=null"),
+        ("ahp", [[1, "2", 1, 1], [0.5, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]], "numbers only"),
         ("manual", None, "every dimension"),
         ("equal", {"A": 1.0}, "takes no weights"),
         ("topsis", None, "unknown weighting method"),

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import tomllib
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -109,6 +112,98 @@ def test_refusals_exit_non_zero_with_a_message(cli: typer.Typer, db: Path, tmp_p
     assert inconsistent.exit_code == 2 and "CR" in inconsistent.output
     missing = CliRunner().invoke(cli, ["score", "--db", str(tmp_path / "none.duckdb")])
     assert missing.exit_code == 1 and "not found" in missing.output
+
+
+AHP_WITH_A_BOOLEAN = "[[true,1,1,1],[1,1,1,1],[1,1,1,1],[1,1,1,1]]"
+
+
+@pytest.mark.parametrize(
+    ("options", "english", "chinese"),
+    [
+        (["--method", "manual", "--weights", '{"A": null, "B": 0.3, "C": 0.2, "D": 0.1}'],
+         "manual weights must be numbers, got A=null", "手工权重必须是数字"),
+        (["--method", "manual", "--weights", '{"A": [1], "B": 0.3, "C": 0.2, "D": 0.1}'],
+         "manual weights must be numbers, got A=[1]", "手工权重必须是数字"),
+        (["--method", "manual", "--weights", '{"A": {}, "B": 0.3, "C": 0.2, "D": 0.1}'],
+         "manual weights must be numbers, got A={}", "手工权重必须是数字"),
+        # Python reads true as 1: A=1, B=C=D=0 would sum to 1 and pass unnoticed.
+        (["--method", "manual", "--weights", '{"A": true, "B": 0, "C": 0, "D": 0}'],
+         "manual weights must be numbers, got A=true", "手工权重必须是数字"),
+        (["--method", "manual", "--weights", '{"A": "0.4", "B": 0.3, "C": 0.2, "D": 0.1}'],
+         'manual weights must be numbers, got A="0.4"', "手工权重必须是数字"),
+        (["--population-shares", '{"enterprise": null}'],
+         "population shares must be numbers, got enterprise=null", "总体结构比例必须是数字"),
+        (["--population-shares", '{"enterprise": true}'],
+         "population shares must be numbers, got enterprise=true", "总体结构比例必须是数字"),
+        (["--population-shares", "[1]"],
+         "population shares must map org types to shares", "总体结构比例应为"),
+        (["--weights", AHP_WITH_A_BOOLEAN],
+         "must hold numbers only; row 1, column 1 (index [0][0]) is true", "不是数字"),
+    ],
+    ids=["weight-null", "weight-list", "weight-table", "weight-true", "weight-text",
+         "share-null", "share-true", "shares-list", "ahp-true"],
+)  # fmt: skip
+def test_values_that_are_not_numbers_exit_2_with_a_bilingual_message(
+    cli: typer.Typer, db: Path, options: list[str], english: str, chinese: str
+) -> None:
+    result = CliRunner().invoke(cli, ["score", "--db", str(db), "--replicates", "0", *options])
+    assert isinstance(result.exception, SystemExit), result.exception  # no TypeError traceback
+    assert result.exit_code == 2
+    message = result.output.strip()
+    assert english in message and chinese in message
+    assert len(message.splitlines()) == 1  # both languages on one line
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select count(*) from score_run").fetchall() == [(0,)]
+    finally:
+        con.close()
+
+
+def _default_toml() -> str:
+    return (resources.files("metrics") / "indicator_config" / "default.toml").read_text("utf-8")
+
+
+def _grades_as_a_list_of_numbers(text: str) -> str:
+    start, end = text.index("[[grades]]"), text.index("[evidence]")
+    text = text[:start] + text[end:]
+    return text.replace('version = "2025.1"', 'version = "2025.1"\ngrades = [1]')
+
+
+def _stages_as_a_list_of_numbers(text: str) -> str:
+    # [lifecycle] is the last table before its stages: the key lands in it.
+    return text[: text.index("[[lifecycle.stages]]")] + "stages = [1]\n"
+
+
+def _indicators_as_a_nested_list(text: str) -> str:
+    return text.replace('indicators = ["D1"]', 'indicators = [["D1"]]')
+
+
+def _a_date_under_a_key_nobody_reads(text: str) -> str:
+    return text.replace("[age]\n", "[age]\nreviewed = 2024-05-01\n")
+
+
+@pytest.mark.parametrize(
+    ("edit", "english"),
+    [
+        (_grades_as_a_list_of_numbers, "grades must be a list of tables ([[grades]] in TOML), got [1]"),
+        (_stages_as_a_list_of_numbers, "lifecycle.stages must be a list of tables"),
+        (_indicators_as_a_nested_list, 'dimensions.D.indicators must be a list of ids written as text'),
+        (_a_date_under_a_key_nobody_reads, "cannot be stored with a run as JSON"),
+    ],
+    ids=["grades-numbers", "stages-numbers", "indicators-nested", "toml-date"],
+)  # fmt: skip
+def test_a_misshapen_config_file_exits_2_with_a_config_error(
+    cli: typer.Typer, db: Path, tmp_path: Path, edit: Any, english: str
+) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(edit(_default_toml()), "utf-8")
+    tomllib.loads(path.read_text("utf-8"))  # the edit is valid TOML: only its shape is wrong
+    result = CliRunner().invoke(
+        cli, ["score", "--db", str(db), "--replicates", "0", "--config", str(path)]
+    )
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 2
+    assert english in result.output and "指标配置错误" in result.output
 
 
 def test_parse_weights() -> None:

@@ -215,6 +215,26 @@ def test_post_stratification_by_org_type(con: duckdb.DuckDBPyConnection) -> None
     assert value(results, X, "2024", "indicator", "B1") == pytest.approx(0.75)
 
 
+@pytest.mark.parametrize(
+    ("shares", "message"),
+    [
+        ({"enterprise": None, "user": 1.0}, "must be numbers, got enterprise=null"),
+        ({"enterprise": True}, "must be numbers, got enterprise=true"),  # not read as 1.0
+        ({"enterprise": "0.5", "user": 0.5}, 'must be numbers, got enterprise="0.5"'),
+        ({"enterprise": [0.5], "user": 0.5}, "must be numbers, got enterprise=[0.5]"),
+        ([("enterprise", 1.0)], "must map org types to shares"),
+        ({"enterprise": 0.5, "user": 0.6}, "summing to 1"),
+        ({"robots": 1.0}, "known org types"),
+    ],
+)
+def test_population_shares_that_cannot_be_used_are_refused(
+    con: duckdb.DuckDBPyConnection, shares: object, message: str
+) -> None:
+    with pytest.raises(ValueError, match="总体结构比例") as caught:
+        compute_scores(con, scope=SCOPE, method="equal", replicates=0, population_shares=shares)
+    assert message in str(caught.value)
+
+
 def test_scope_by_year_region_and_codes(con: duckdb.DuckDBPyConnection) -> None:
     only_2023 = compute_scores(
         con, scope=Scope(year=2023, standard_codes=CODES), method="equal", replicates=0
