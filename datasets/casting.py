@@ -29,7 +29,7 @@ from datasets.normalise.codes import code_expr
 from datasets.normalise.dates import date_expr, period_expr
 from datasets.normalise.numbers import float_expr, integer_expr, money_expr, percent_expr
 from datasets.normalise.regions import region_expr
-from datasets.normalise.text import code_list_expr, text_expr
+from datasets.normalise.text import code_list_expr, identifier_expr, text_expr
 from datasets.normalise.width import folded_expr
 from datasets.rules import Rule, column_rules, header, required_rule
 from datasets.spec import ColumnSpec, SourceSpec
@@ -86,6 +86,7 @@ def parser(col: ColumnSpec, factor: float = 1.0) -> Callable[[pl.Expr], pl.Expr]
         return lambda e: enum_expr(e, col.enum, col.enum_labels_zh)
     parsers: dict[str, Callable[[pl.Expr], pl.Expr]] = {
         "text": text_expr,
+        "id": identifier_expr,
         "int": integer_expr,
         "date": date_expr,
         "bool": yes_no_expr,
@@ -102,11 +103,11 @@ def parser(col: ColumnSpec, factor: float = 1.0) -> Callable[[pl.Expr], pl.Expr]
 
 
 def cast_rule(spec: SourceSpec, col: ColumnSpec, *, rules: list[Rule] | None = None) -> Rule | None:
-    """The rule reported when a non-blank cell of ``col`` cannot be read (``None`` for text).
+    """The rule reported when a non-blank cell of ``col`` cannot be read (``None`` for text and ids).
 
     ``rules`` are ``column_rules(spec)`` when the caller already has them.
     """
-    if col.kind == "text":
+    if col.kind in {"text", "id"}:
         return None
     shared = _SHARED_RULE.get(col.kind)
     if shared is not None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 #: counts INTEGER (see etl/sql/migrations/001_core.sql).
 KIND_DTYPES: dict[str, pl.DataType] = {
     "text": pl.Utf8(),
+    "id": pl.Utf8(),
     "int": pl.Int32(),
     "decimal": pl.Decimal(18, 2),
     "float": pl.Float64(),

@@ -31,6 +31,7 @@ _FIXED_DATE = datetime(2024, 1, 1)
 
 _KIND_ZH = {
     "text": "文本",
+    "id": "编号（全角字母数字按半角读取）",
     "int": "整数",
     "decimal": "金额/数值（两位小数）",
     "float": "数值",
@@ -48,6 +49,7 @@ _KIND_ZH = {
 }
 _KIND_EN = {
     "text": "text",
+    "id": "identifier (full-width letters and digits read as ASCII)",
     "int": "whole number",
     "decimal": "amount (two decimals)",
     "float": "number",
@@ -63,7 +65,17 @@ _KIND_EN = {
     "percent": "percentage 0-100 (85 or 85%)",
     "codes": "standard codes separated by ';'",
 }
-_TEXT_KINDS = {"text", "enum", "standard_code", "period", "region", "org_type", "codes", "bool"}
+_TEXT_KINDS = {
+    "text",
+    "id",
+    "enum",
+    "standard_code",
+    "period",
+    "region",
+    "org_type",
+    "codes",
+    "bool",
+}
 
 #: Example values that keep the example row consistent with cross-column
 #: rules (a level only for an awarded nomination, §12; adoption needs awareness, §8).

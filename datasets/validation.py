@@ -8,8 +8,11 @@ and the warnings. It runs, all vectorised:
    value rules per column, cross-column rules;
 2. the cross-table rules of :mod:`datasets.references` (unknown site,
    standard, programme or nomination; a site outside the user's own);
-3. repeated keys within the frame (:mod:`datasets.duplicates`: the last
-   occurrence wins, earlier ones become ``duplicate_in_file`` warnings);
+3. repeated keys within the frame, among the rows without errors (reading
+   errors of ``validate_raw`` included; :mod:`datasets.duplicates`): the
+   last valid occurrence wins, earlier valid ones become
+   ``duplicate_in_file`` warnings, and a rejected row's messages name the
+   row of its key that was loaded instead;
 4. warnings on the accepted rows (§6 local standards, disbursed above
    committed, §9 cycle over two years);
 5. the columns a source derives from others (``SourceSpec.complete``: the
@@ -32,7 +35,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from datasets.casting import normalise_raw
-from datasets.duplicates import duplicate_warnings
+from datasets.duplicates import duplicate_warnings, rejected_duplicates
 from datasets.pandera_schema import ROW, run_schema
 from datasets.references import local_standard_rules, reference_rules
 from datasets.rules import ERROR, WARNING, Rule, all_rules
@@ -87,7 +90,7 @@ class ValidationResult:
         :data:`ERROR_COLUMNS`; each row listed here is rejected.
     warnings
         :data:`ERROR_COLUMNS`; the rows stay accepted, except
-        ``duplicate_in_file`` rows, which were replaced by a later row.
+        ``duplicate_in_file`` rows, which were replaced by a later valid row.
     typed
         Every row that was validated (typed canonical + ``_row``), accepted
         or not; lets the caller record the rows a later duplicate replaced.
@@ -270,23 +273,110 @@ def validate_typed(
     """
     frame = with_row_numbers(frame)
     _check_shape(spec, frame)
+    return _validate(spec, frame, context=context, cast_errors=empty_errors())
+
+
+def _at(n: int, index: pl.Series) -> pl.Series:
+    """Boolean mask of length ``n``, true at the positions ``index``."""
+    return pl.int_range(0, n, dtype=pl.UInt32, eager=True).is_in(index.implode())
+
+
+def _merge_cast_errors(
+    spec: SourceSpec, cast_errors: pl.DataFrame, errors: pl.DataFrame
+) -> pl.DataFrame:
+    """A cell is reported once: its reading error, not also the rule its blank then breaks."""
+    if cast_errors.height == 0:
+        return errors
+    later = errors.join(cast_errors.select("row", "column"), on=["row", "column"], how="anti")
+    return (
+        pl.concat([cast_errors, later])
+        .with_columns(
+            pl.col("column")
+            .replace_strict({n: i for i, n in enumerate(spec.column_names())}, default=-1)
+            .alias("_ord")
+        )
+        .sort("row", "_ord", maintain_order=True)
+        .drop("_ord")
+    )
+
+
+def _note_loaded_duplicates(
+    spec: SourceSpec, errors: pl.DataFrame, pairs: pl.DataFrame
+) -> pl.DataFrame:
+    """Tell the user, on each error of a rejected row, which row of the same key was loaded."""
+    if pairs.height == 0:
+        return errors
+    key_zh = "、".join(f"“{spec.column(k).header_zh}”" for k in spec.key)
+    key_en = ", ".join(spec.key)
+    kept = pl.col("kept_row").cast(pl.Utf8)
+    # The rejected row came after the loaded one: the user meant it to count.
+    later = pl.col("row") > pl.col("kept_row")
+    note_zh = (
+        pl.when(later)
+        .then(
+            "（本文件第 "
+            + kept
+            + f" 行的{key_zh}与此行相同，已导入的是第 "
+            + kept
+            + " 行；如应以此行为准，请改正此行后重新上传）"
+        )
+        .otherwise("（本文件后面第 " + kept + f" 行的{key_zh}与此行相同，已导入该行）")
+    )
+    note_en = (
+        pl.when(later)
+        .then(
+            " (row " + kept + f" of this file has the same {key_en} and was loaded instead;"
+            " if this row should count, correct it and upload it again)"
+        )
+        .otherwise(
+            " (the later row " + kept + f" of this file has the same {key_en} and was loaded)"
+        )
+    )
+    return (
+        errors.join(pairs.rename({ROW: "row"}), on="row", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(pl.col("kept_row").is_not_null())
+            .then(pl.col("message_zh") + note_zh)
+            .otherwise(pl.col("message_zh"))
+            .alias("message_zh"),
+            pl.when(pl.col("kept_row").is_not_null())
+            .then(pl.col("message_en") + note_en)
+            .otherwise(pl.col("message_en"))
+            .alias("message_en"),
+        )
+        .select(list(ERROR_COLUMNS))
+    )
+
+
+def _validate(
+    spec: SourceSpec,
+    frame: pl.DataFrame,
+    *,
+    context: ValidationContext,
+    cast_errors: pl.DataFrame,
+) -> ValidationResult:
+    """Validate a checked typed frame; ``cast_errors`` are the cells the reader could not read."""
     frame = _fill_defaults(spec, frame.select(*spec.column_names(), ROW))
 
     rules = all_rules(spec)
     error_rules = [r for r in rules if r.severity == ERROR]
     ref_rules = reference_rules(spec, context)
     failures = pl.concat([run_schema(spec, frame), evaluate_rules(frame, ref_rules)])
-    errors = failures_to_rows(spec, frame, failures, [*error_rules, *ref_rules])
-
-    dups = duplicate_warnings(spec, frame)
-    dropped = pl.concat([failures["index"], dups["index"]]).unique()
-    accepted = (
-        frame.with_row_index("_index")
-        .filter(~pl.col("_index").is_in(dropped.implode()))
-        .drop("_index")
-        if dropped.len()
-        else frame  # nothing dropped: no copy of every column
+    errors = _merge_cast_errors(
+        spec, cast_errors, failures_to_rows(spec, frame, failures, [*error_rules, *ref_rules])
     )
+
+    # Repeated keys are resolved among the valid rows only, once every error
+    # (reading errors included) is known: a rejected row never displaces a valid one.
+    rejected = _at(frame.height, failures["index"])
+    if cast_errors.height:
+        rejected = rejected | frame[ROW].is_in(cast_errors["row"].unique().implode())
+    dups = duplicate_warnings(spec, frame, valid=~rejected)
+    dropped = rejected | _at(frame.height, dups["index"]) if dups.height else rejected
+    accepted = frame.filter(~dropped) if dropped.any() else frame  # else no copy of every column
+    if errors.height:
+        pairs = rejected_duplicates(spec, frame, rejected=rejected, kept=~dropped)
+        errors = _note_loaded_duplicates(spec, errors, pairs)
 
     warning_rules = [r for r in rules if r.severity == WARNING] + local_standard_rules(spec)
     warnings = pl.concat(
@@ -343,24 +433,4 @@ def validate_raw(
     [(3, 'applicability', '很好', 'likert_range')]
     """
     typed, cast_errors = normalise_raw(spec, raw, scale=scale)
-    result = validate_typed(spec, typed, context=context)
-    if cast_errors.height == 0:
-        return result
-    reported = cast_errors.select("row", "column")
-    later = result.errors.join(reported, on=["row", "column"], how="anti")
-    errors = (
-        pl.concat([cast_errors, later])
-        .with_columns(
-            pl.col("column")
-            .replace_strict({n: i for i, n in enumerate(spec.column_names())}, default=-1)
-            .alias("_ord")
-        )
-        .sort("row", "_ord", maintain_order=True)
-        .drop("_ord")
-    )
-    bad_rows = cast_errors["row"].unique().implode()
-    accepted = result.accepted.filter(~pl.col(ROW).is_in(bad_rows))
-    warnings = result.warnings.filter(
-        (pl.col("rule") == "duplicate_in_file") | ~pl.col("row").is_in(bad_rows)
-    )
-    return ValidationResult(accepted=accepted, errors=errors, warnings=warnings, typed=typed)
+    return _validate(spec, typed, context=context, cast_errors=cast_errors)

@@ -281,7 +281,8 @@ def _finalised(con: duckdb.DuckDBPyConnection, entry: InboxEntry) -> IngestResul
                 "rule": r[3],
                 "message": r[4] if message == "message_zh" else r[5],
             }
-            for r in con.execute(query("select_rejected_rows"), {"sha256": entry.sha256}).fetchall()
+            # This ingest's errors only: the same bytes may have been received before.
+            for r in con.execute(query("select_rejected_rows"), {"ingest_id": ingest_id}).fetchall()
         ]
         if rejected
         else []

@@ -140,9 +140,9 @@ def upsert_rows(
     Must run inside the caller's transaction. A row whose key exists
     replaces the earlier row; the earlier values are kept as JSON in
     ``row_replacement`` and counted. Keys must be unique within ``frame``
-    (validation keeps the last row of a repeated key and passes the earlier
-    ones as ``superseded``, recorded and counted as replaced too); a repeated
-    key would make DuckDB refuse the statement and the transaction roll back. For the catalogue (``standard``)
+    (validation keeps the last valid row of a repeated key and passes the
+    earlier valid ones as ``superseded``, recorded and counted as replaced
+    too); a repeated key would make DuckDB refuse the statement and the transaction roll back. For the catalogue (``standard``)
     a blank cell (or a column the file lacks) leaves the stored value
     unchanged, and every added or changed field goes to ``standard_history``; for ``pilot_program``
     the links in ``pilot_program_standard`` are brought up to date.
@@ -160,8 +160,9 @@ def upsert_rows(
     loaded_at
         The load's timestamp, written on every row.
     superseded
-        Rows of the same file dropped because a later row has the same key
-        (``duplicate_in_file``): recorded as replaced within the file.
+        Rows of the same file dropped because a later valid row has the
+        same key (``duplicate_in_file``): recorded as replaced within the
+        file, but only when a row of ``frame`` has that key.
 
     Returns
     -------
@@ -178,20 +179,23 @@ def upsert_rows(
     )
     replaced = 0
     params = {"source": spec.name, "sha256": sha256, "loaded_at": loaded_at}
-    if dropped.height:
-        with registered(con, "_stdeval_dropped", dropped):
-            row = con.execute(
-                "insert into row_replacement"
-                " (source, row_key, old_sha256, new_sha256, replaced_at, old_values)"
-                f" select $source, {_key_json('d', target.key)}, $sha256, $sha256, $loaded_at,"
-                " to_json(d) from _stdeval_dropped d",
-                params,
-            ).fetchall()
-            replaced += int(row[0][0]) if row else 0
     if data.height == 0:
-        return LoadOutcome(written=0, replaced=replaced)
+        return LoadOutcome(written=0, replaced=0)
     cols = ", ".join(target.columns)
     with registered(con, "_stdeval_incoming", data):
+        if dropped.height:
+            # Only a row whose key IS loaded from this file was replaced: a
+            # dropped row without one would be a replacement that never happened.
+            with registered(con, "_stdeval_dropped", dropped):
+                row = con.execute(
+                    "insert into row_replacement"
+                    " (source, row_key, old_sha256, new_sha256, replaced_at, old_values)"
+                    f" select $source, {_key_json('d', target.key)}, $sha256, $sha256,"
+                    " $loaded_at, to_json(d) from _stdeval_dropped d"
+                    f" semi join _stdeval_incoming i on {_join(target.key, 'd', 'i')}",
+                    params,
+                ).fetchall()
+                replaced += int(row[0][0]) if row else 0
         row = con.execute(
             "insert into row_replacement"
             " (source, row_key, old_sha256, new_sha256, replaced_at, old_values)"
@@ -276,9 +280,19 @@ def count_replacements(
 
 
 def record_rejections(
-    con: duckdb.DuckDBPyConnection, *, source: str, sha256: str, errors: pl.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source: str,
+    sha256: str,
+    ingest_id: int,
+    errors: pl.DataFrame,
 ) -> int:
-    """Append the row errors of a file to ``rejected_row``; return how many were written."""
+    """Append the row errors of a file to ``rejected_row``; return how many were written.
+
+    ``ingest_id`` is the ingest-log row of this attempt (written first, in
+    the same transaction): the same bytes may be received more than once,
+    and each attempt's errors stay its own.
+    """
     if errors.height == 0:
         return 0
     frame = errors.select(
@@ -288,7 +302,10 @@ def record_rejections(
         ]
     )
     with registered(con, "_stdeval_rejected", frame):
-        con.execute(query("insert_rejected_rows"), {"sha256": sha256, "source": source})
+        con.execute(
+            query("insert_rejected_rows"),
+            {"sha256": sha256, "source": source, "ingest_id": ingest_id},
+        )
     return frame.height
 
 

@@ -59,7 +59,7 @@ def _count_dups(warnings: pl.DataFrame) -> int:
 
 
 def _superseded(typed: pl.DataFrame | None, warnings: pl.DataFrame) -> pl.DataFrame | None:
-    """Rows of the file replaced by a later row with the same key (to record as replaced)."""
+    """Valid rows replaced by a later valid row of the same key (recorded as replaced)."""
     if typed is None or ROW not in typed.columns or _count_dups(warnings) == 0:
         return None
     rows = warnings.filter(pl.col("rule") == DUPLICATE_RULE)["row"].unique().implode()
@@ -147,9 +147,10 @@ def load_validated(
     rejected rows and the ingest-log row, or nothing at all. With
     ``strict`` a file with any rejected row loads nothing and is refused;
     with ``dry_run`` nothing is written and the would-be counts are returned.
-    ``typed`` is the frame that was validated: rows it repeats with a later
-    key (``duplicate_in_file`` warnings) are recorded as replaced within
-    the file.
+    ``typed`` is the frame that was validated: valid rows whose key a later
+    valid row repeats (``duplicate_in_file`` warnings) are recorded as
+    replaced within the file. The ingest-log row is written first so that
+    the rejected rows carry its ``ingest_id``.
     """
     labels = labels or {}
     errors = _relabel(validation.errors, labels)
@@ -197,7 +198,6 @@ def load_validated(
                 con, spec, accepted, sha256=sha256, loaded_at=loaded_at, superseded=superseded
             )
             result.rows_replaced = outcome.replaced
-        load.record_rejections(con, source=spec.name, sha256=sha256, errors=errors)
         summary = _summary(errors)
         if refused:
             summary.update(rule="strict", reason_zh=strict_zh, reason_en=strict_en)
@@ -216,6 +216,9 @@ def load_validated(
             warnings=result.warnings,
             status=result.status,
             error_summary=summary or None,
+        )
+        load.record_rejections(
+            con, source=spec.name, sha256=sha256, ingest_id=result.ingest_id, errors=errors
         )
         _commit(con)
     except BaseException:

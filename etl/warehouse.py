@@ -197,20 +197,42 @@ def migrate(con: duckdb.DuckDBPyConnection, *, target: int | None = None) -> lis
     return applied
 
 
-def _upsert_reference(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
-    """Insert the rows of ``frame`` into ``table``, replacing rows with the same key."""
-    if table not in _REFERENCE_TABLES:
+def _upsert_reference(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, sha256: str
+) -> int:
+    """Bring ``table`` to the rows of ``frame`` (by key) with their provenance; return rows written.
+
+    ``sha256`` is the hash of the shipped CSV's bytes; ``loaded_at`` is the
+    start of the caller's transaction (``localtimestamp``), the same for
+    every reference table of one ``init``. A row whose values and file are
+    already stored is left as it is, ``loaded_at`` included, so loading the
+    same file again changes nothing.
+    """
+    keys = {"priority_area": "id", "region": "code", "org_type": "id"}
+    if table not in _REFERENCE_TABLES or table not in keys:
         msg = f"{table!r} is not a reference table"
         raise ValueError(msg)
+    key = keys[table]
+    if key not in frame.columns or not all(re.fullmatch(r"[a-z_]+", c) for c in frame.columns):
+        msg = f"reference rows of {table!r} need the key {key!r} and plain column names"
+        raise ValueError(msg)
+    data = [c for c in frame.columns if c != key]
+    changed = " or ".join(
+        f"{table}.{c} is distinct from excluded.{c}" for c in [*data, "source_sha256"]
+    )
+    updates = ", ".join(f"{c} = excluded.{c}" for c in [*data, "source_sha256", "loaded_at"])
     columns = ", ".join(frame.columns)
     con.register("_reference_rows", frame.to_arrow())
     try:
-        con.execute(
-            f"insert or replace into {table} ({columns}) select {columns} from _reference_rows"
-        )
+        rows = con.execute(
+            f"insert into {table} ({columns}, source_sha256, loaded_at)"
+            f" select {columns}, $sha256, localtimestamp from _reference_rows"
+            f" on conflict ({key}) do update set {updates} where {changed}",
+            {"sha256": sha256},
+        ).fetchall()
     finally:
         con.unregister("_reference_rows")
-    return frame.height
+    return int(rows[0][0]) if rows else 0
 
 
 _REFERENCE_TABLES = ("priority_area", "region", "org_type")
@@ -234,9 +256,19 @@ def init_warehouse(path: str | Path) -> InitSummary:
     """Create or upgrade the warehouse at ``path`` and load the reference data.
 
     Idempotent: running it twice changes nothing. The reference tables are
-    brought to the shipped content; catalogue rows are only added when their
-    code is missing, so updates ingested later (a new status, say) are kept.
+    brought to the shipped content, each row with the sha256 of its shipped
+    CSV and the time it was loaded (kept while neither changes); catalogue
+    rows are only added when their code is missing, so updates ingested
+    later (a new status, say) are kept.
     """
+    import hashlib
+
+    shipped = {
+        table: hashlib.sha256(
+            resources.files("datasets").joinpath("reference", f"{table}.csv").read_bytes()
+        ).hexdigest()
+        for table in _REFERENCE_TABLES
+    }
     check_warehouse_file(path)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
@@ -245,9 +277,16 @@ def init_warehouse(path: str | Path) -> InitSummary:
         applied = tuple(migrate(con))
         con.execute("begin transaction")
         try:
-            _upsert_reference(con, "priority_area", reference_data.priority_areas())
-            _upsert_reference(con, "region", reference_data.regions())
-            _upsert_reference(con, "org_type", reference_data.org_types())
+            _upsert_reference(
+                con,
+                "priority_area",
+                reference_data.priority_areas(),
+                sha256=shipped["priority_area"],
+            )
+            _upsert_reference(con, "region", reference_data.regions(), sha256=shipped["region"])
+            _upsert_reference(
+                con, "org_type", reference_data.org_types(), sha256=shipped["org_type"]
+            )
             added = _add_missing_standards(con, reference_data.standards())
             con.execute("commit")
         except Exception:

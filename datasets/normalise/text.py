@@ -1,9 +1,15 @@
-"""Free text and lists of standard codes.
+"""Free text, identifiers and lists of standard codes.
 
 Free text (problems, suggestions, names) is kept as typed: only the
 surrounding whitespace is stripped and a blank cell becomes null. Text
 that looks like a spreadsheet formula (``=HYPERLINK(...)``) stays plain
 text; exports neutralise it when they write CSV (ARCHITECTURE.md).
+
+Identifiers (site, programme, response, record, nomination, judge and
+project ids, plan numbers) are folded to half-width: a Chinese input
+method types ``Ｓ００１`` for ``S001``, and DATA_MODEL.md counts full-width
+digits as digits. Nothing else changes: case, inner spaces and dashes
+stay as typed, since ``s001`` or ``S-001`` may be another id.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import polars as pl
 
 from datasets.normalise.apply import Parsed, parse_scalar, parse_series
 from datasets.normalise.codes import code_expr
-from datasets.normalise.width import INVISIBLE
+from datasets.normalise.width import INVISIBLE, half_width_expr
 
 #: Separators between codes in a list cell (DATA_MODEL.md: ; ； , or 、).
 CODE_SEPARATORS = r"[;；,，、]"
@@ -35,6 +41,38 @@ def normalise_text(value: str | None) -> str | None:
     True
     """
     return parse_scalar(value, text_expr)
+
+
+def identifier_expr(expr: pl.Expr) -> pl.Expr:
+    """NFKC-fold an identifier (full-width letters, digits, punctuation -> ASCII), strip it; blank -> null.
+
+    Invisible characters (BOM, zero-width space) are removed wherever they
+    sit; case and inner characters are kept.
+    """
+    folded = half_width_expr(expr)
+    return pl.when(folded.str.len_chars() > 0).then(folded)
+
+
+def normalise_identifiers(values: pl.Series) -> Parsed:
+    """Normalise a Series of identifiers; see :func:`identifier_expr`."""
+    return parse_series(values, identifier_expr)
+
+
+def normalise_identifier(value: str | None) -> str | None:
+    """Normalise one identifier.
+
+    Examples
+    --------
+    >>> normalise_identifier("　Ｓ００１ ")
+    'S001'
+    >>> normalise_identifier("ｐ－２０２４／ａ")
+    'p-2024/a'
+    >>> normalise_identifier("试点\u200b单位 Ａ")
+    '试点单位 A'
+    >>> normalise_identifier("\u3000") is None
+    True
+    """
+    return parse_scalar(value, identifier_expr)
 
 
 def code_list_expr(expr: pl.Expr) -> pl.Expr:

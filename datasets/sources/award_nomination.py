@@ -39,7 +39,7 @@ SPEC = SourceSpec(
         ColumnSpec(
             "nomination_id",
             "提名编号",
-            "text",
+            "id",
             required=True,
             aliases=("编号", "nomination", "nomination id"),
         ),

@@ -19,14 +19,14 @@ SPEC = SourceSpec(
         ColumnSpec(
             "nomination_id",
             "提名编号",
-            "text",
+            "id",
             required=True,
             aliases=("nomination", "nomination id"),
         ),
         ColumnSpec(
             "judge_id",
             "评审专家编号",
-            "text",
+            "id",
             required=True,
             aliases=("专家编号", "评委编号", "judge", "judge id"),
         ),

@@ -32,7 +32,7 @@ SPEC = SourceSpec(
         ColumnSpec(
             "site_id",
             "试点单位编号",
-            "text",
+            "id",
             required=True,
             aliases=("试点单位代码", "单位编号", "site", "site id", "pilot site id"),
             description_zh="已登记的试点单位编号",

@@ -50,7 +50,7 @@ SPEC = SourceSpec(
     key=("record_id",),
     columns=(
         ColumnSpec(
-            "record_id", "记录编号", "text", required=True, aliases=("编号", "record", "record id")
+            "record_id", "记录编号", "id", required=True, aliases=("编号", "record", "record id")
         ),
         ColumnSpec(
             "fiscal_year",
@@ -134,7 +134,7 @@ SPEC = SourceSpec(
         ColumnSpec(
             "program_id",
             "试点项目编号",
-            "text",
+            "id",
             aliases=("项目编号", "program", "programme id", "program id"),
         ),
         ColumnSpec("region_code", "地区", "region", aliases=("省份", "region", "province")),

@@ -64,11 +64,11 @@ SPEC = SourceSpec(
         ColumnSpec(
             "project_id",
             "项目编号",
-            "text",
+            "id",
             required=True,
             aliases=("编号", "project", "project id"),
         ),
-        ColumnSpec("plan_no", "计划号", "text", aliases=("计划编号", "plan number", "plan no")),
+        ColumnSpec("plan_no", "计划号", "id", aliases=("计划编号", "plan number", "plan no")),
         ColumnSpec("title", "项目名称", "text", aliases=("标准名称", "名称", "project title")),
         *(
             ColumnSpec(name, header_zh, "date", aliases=(header_zh.removesuffix("日期"), en))

@@ -27,7 +27,7 @@ SPEC = SourceSpec(
         ColumnSpec(
             "program_id",
             "试点项目编号",
-            "text",
+            "id",
             required=True,
             aliases=("项目编号", "编号", "program", "programme id", "program id"),
         ),

@@ -15,14 +15,14 @@ SPEC = SourceSpec(
         ColumnSpec(
             "site_id",
             "试点单位编号",
-            "text",
+            "id",
             required=True,
             aliases=("单位编号", "site", "site id"),
         ),
         ColumnSpec(
             "program_id",
             "试点项目编号",
-            "text",
+            "id",
             required=True,
             aliases=("项目编号", "program", "programme id", "program id"),
         ),

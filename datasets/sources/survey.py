@@ -39,7 +39,7 @@ SPEC = SourceSpec(
         ColumnSpec(
             "response_id",
             "问卷编号",
-            "text",
+            "id",
             required=True,
             aliases=("问卷号", "答卷编号", "response", "response id"),
         ),

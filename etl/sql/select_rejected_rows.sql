@@ -1,9 +1,12 @@
--- The rejected rows recorded for one file, in file order (used to finish
--- an inbox entry whose load committed before a crash).
+-- The rejected rows recorded by one ingest, in file order (used to finish
+-- an inbox entry whose load committed before a crash). By ingest_id, not
+-- sha256: the same bytes received twice (refused with --strict, then
+-- loaded) have two sets of errors, and only this attempt's are its own.
+-- $ingest_id: the ingest-log row of the attempt.
 with rejected as (
-    select distinct row_number, column_name, value, rule, message_zh, message_en
+    select row_number, column_name, value, rule, message_zh, message_en
     from rejected_row
-    where sha256 = $sha256
+    where ingest_id = $ingest_id
 ),
 
 final as (

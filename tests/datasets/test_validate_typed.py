@@ -1,4 +1,4 @@
-"""validate_typed: keeps good rows, rejects bad rows whole, last duplicate wins, fast."""
+"""validate_typed: keeps good rows, rejects bad rows whole, the last valid duplicate wins, fast."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from datasets.rules import column_rules
 from datasets.sources import get_source
 from datasets.validation import ERROR_COLUMNS, ValidationContext, validate_typed
 from tests.datasets.conftest import CODE, GOOD_ROWS, good_frame, typed_frame
@@ -77,14 +78,43 @@ def test_repeated_key_in_a_file_keeps_the_last_row_and_warns_about_earlier_ones(
     assert result.errors.height == 0
 
 
-def test_duplicate_whose_last_row_is_bad_drops_the_earlier_and_rejects_the_last(
+def test_a_rejected_last_duplicate_keeps_the_earlier_valid_row_and_says_so(
     context: ValidationContext,
 ) -> None:
     rows = [dict(GOOD_ROWS["feedback"]), dict(GOOD_ROWS["feedback"], clarity=8)]
     result = validate_typed(FEEDBACK, typed_frame("feedback", rows), context=context)
-    assert result.accepted.height == 0
+    assert result.accepted.select("_row", "clarity").rows() == [(2, 3)]
     assert result.errors.select("row", "rule").rows() == [(3, "likert_range")]
-    assert result.warnings.select("row", "rule").rows() == [(2, "duplicate_in_file")]
+    assert result.warnings.filter(pl.col("rule") == "duplicate_in_file").height == 0
+    (zh,), (en,) = result.errors["message_zh"], result.errors["message_en"]
+    assert "第 2 行" in zh and "请改正此行后重新上传" in zh
+    assert "row 2 of this file" in en and "loaded instead" in en
+
+
+def test_valid_duplicates_around_a_rejected_one_keep_the_last_valid_row(
+    context: ValidationContext,
+) -> None:
+    rows = [dict(GOOD_ROWS["feedback"], clarity=c) for c in (1, 9, 4, 0)]
+    result = validate_typed(FEEDBACK, typed_frame("feedback", rows), context=context)
+    assert result.accepted.select("_row", "clarity").rows() == [(4, 4)]
+    assert result.errors.select("row", "rule").rows() == [(3, "likert_range"), (5, "likert_range")]
+    dup = result.warnings.filter(pl.col("rule") == "duplicate_in_file")
+    assert dup.select("row").to_series().to_list() == [2]  # only the valid row 2 was replaced
+    notes = dict(zip(result.errors["row"], result.errors["message_en"], strict=True))
+    assert "the later row 4" in notes[3] and "row 4 of this file" in notes[5]
+    assert "upload it again" in notes[5] and "upload it again" not in notes[3].split("(")[-1]
+
+
+def test_a_rejected_row_without_a_valid_twin_gets_the_plain_message(
+    context: ValidationContext,
+) -> None:
+    rows = [dict(GOOD_ROWS["feedback"], clarity=9), dict(GOOD_ROWS["feedback"], clarity=8)]
+    result = validate_typed(FEEDBACK, typed_frame("feedback", rows), context=context)
+    assert result.accepted.height == 0
+    assert result.warnings.height == 0
+    (rule,) = [r for r in column_rules(FEEDBACK) if r.key == "clarity:likert_range"]
+    assert result.errors["message_en"].to_list() == [rule.message_en] * 2
+    assert result.errors["message_zh"].to_list() == [rule.message_zh] * 2
 
 
 def test_untyped_frame_is_refused_with_what_is_wrong(context: ValidationContext) -> None:

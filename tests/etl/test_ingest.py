@@ -16,21 +16,9 @@ from etl.pipeline import ingest_frame
 from etl.uploads import ingest_bytes
 from etl.warehouse import connect
 from tests.etl.fixtures import nasty
-from tests.etl.fixtures.warehouse import CODE_A, CODE_B, build, copy_of, typed
+from tests.etl.fixtures.warehouse import CODE_A, CODE_B, copy_of, typed
 
 HEAD = nasty.FEEDBACK_HEADERS_ZH
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("ingest") / "template.duckdb")
-
-
-@pytest.fixture
-def con(built: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    con = connect(copy_of(built, tmp_path / "w.duckdb"))
-    yield con
-    con.close()
 
 
 def feedback(site: str, code: str = CODE_A, period: str = "2024-Q2", **cells: str) -> list[str]:
@@ -114,6 +102,22 @@ def test_upload_gbk_csv_with_chinese_headers_full_width_digits_likert_words_and_
             None,
         ),
         ("S002", CODE_B, "2024-Q2", 80.0, 4, 4, 4, 4, 4, None, None, None),
+    ]
+
+
+def test_upload_gbk_csv_with_full_width_site_id_loads_to_the_registered_site(con) -> None:
+    data = nasty.csv_bytes(
+        [HEAD, feedback("Ｓ００１", **{"存在问题": "ＡＰＩ　文档不全"}), feedback("　Ｓ００２ ")],
+        encoding="gbk",
+    )
+    result = ingest_bytes(con, "feedback", data, file_name="反馈.csv")
+    assert (result.status, result.rows_accepted, result.rows_rejected) == ("loaded", 2, 0), (
+        result.errors
+    )
+    # The ids are folded to ASCII; free text stays exactly as typed.
+    assert rows_of(con, "select site_id, problems from feedback order by site_id") == [
+        ("S001", "ＡＰＩ　文档不全"),
+        ("S002", None),
     ]
 
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from tests.etl.fixtures import nasty
-from tests.etl.fixtures.warehouse import CODE_A, build, copy_of
+from tests.etl.fixtures.warehouse import CODE_A, copy_of
 
 HEAD = nasty.FEEDBACK_HEADERS_ZH
 CONTRACT_KEYS = {
@@ -33,11 +33,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def good_row(site: str) -> list[str]:
     return [site, CODE_A, "2024-Q2", "已完成", "85%", "5", "4", "3", "4", "5", "", "", "", "", ""]
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("cli") / "template.duckdb")
 
 
 @pytest.fixture

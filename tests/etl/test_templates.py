@@ -16,7 +16,7 @@ from datasets.validation import ValidationContext, validate_raw
 from etl.readers import read_table
 from etl.uploads import ingest_bytes
 from etl.warehouse import connect
-from tests.etl.fixtures.warehouse import CODE_A, CODE_B, build, copy_of
+from tests.etl.fixtures.warehouse import CODE_A, CODE_B, copy_of
 
 #: Sources in the order their references need (a review scores a known nomination).
 ORDER = (
@@ -41,11 +41,6 @@ REFERENCES = {
 }
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("templates") / "template.duckdb")
-
-
 def filled_row(source: str, lang: str, n: int = 1) -> dict:
     spec = get_source(source)
     row = {c.name: example_value(spec, c, lang) for c in spec.columns}
@@ -53,7 +48,7 @@ def filled_row(source: str, lang: str, n: int = 1) -> dict:
         if src == source:
             row[column] = value
     for key in spec.key:
-        if spec.column(key).kind == "text" and (source, key) not in REFERENCES:
+        if spec.column(key).kind in {"text", "id"} and (source, key) not in REFERENCES:
             row[key] = f"{row[key]}-{n}"
     if source == "feedback":
         row["standard_code"] = CODE_A if n == 1 else CODE_B

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from pathlib import Path
 
 import duckdb
@@ -11,6 +12,7 @@ import pytest
 from etl.warehouse import connect, init_warehouse, latest_version, migrate, schema_version
 
 SHARED_CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "data" / "standards.csv"
+REFERENCE = Path(__file__).resolve().parents[2] / "datasets" / "reference"
 
 # Every table DATA_MODEL.md names, with the canonical columns it lists.
 CONTRACT: dict[str, set[str]] = {
@@ -110,6 +112,9 @@ CONTRACT: dict[str, set[str]] = {
 }
 SOURCED = (
     "standard",
+    "priority_area",
+    "region",
+    "org_type",
     "pilot_program",
     "pilot_site",
     "feedback",
@@ -255,3 +260,86 @@ def test_a_failing_migration_leaves_the_earlier_version(tmp_path: Path, monkeypa
         migrate(con)
     assert schema_version(con) == len(real)
     assert not _columns(con, "t")
+
+
+def _shipped_sha(table: str) -> str:
+    return hashlib.sha256((REFERENCE / f"{table}.csv").read_bytes()).hexdigest()
+
+
+def test_reference_rows_carry_the_sha256_of_their_shipped_csv_and_the_load_time(
+    warehouse: Path,
+) -> None:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    for table in ("priority_area", "region", "org_type"):
+        got = con.execute(
+            f"select source_sha256, count(*), count(loaded_at) from {table} group by all"
+        ).fetchall()
+        ((sha, rows, stamped),) = got
+        assert (sha, stamped) == (_shipped_sha(table), rows), table
+
+
+def test_init_brings_a_changed_reference_row_back_and_stamps_only_that_row(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "changed.duckdb"
+    init_warehouse(path)
+    con = duckdb.connect(str(path))
+    before = dict(con.execute("select code, loaded_at from region").fetchall())
+    con.execute("update region set name_en = 'Peking', source_sha256 = null where code = '11'")
+    con.close()
+    init_warehouse(path)
+    con = duckdb.connect(str(path))
+    after = dict(con.execute("select code, loaded_at from region").fetchall())
+    assert con.execute(
+        "select name_en, source_sha256 from region where code = '11'"
+    ).fetchone() == ("Beijing", _shipped_sha("region"))
+    assert after["11"] > before["11"]
+    assert {k: v for k, v in after.items() if k != "11"} == {
+        k: v for k, v in before.items() if k != "11"
+    }
+
+
+def test_a_version_4_warehouse_upgrades_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "v4.duckdb"
+    con = duckdb.connect(str(path))
+    assert migrate(con, target=4) == [1, 2, 3, 4]
+    # Bytes "a" were refused with --strict and then loaded: two attempts with
+    # errors, whose stored rows can no longer be told apart. Bytes "b" had one.
+    con.execute(
+        "insert into ingest_log (sha256, source, status, rows_rejected) values"
+        " ('a', 'feedback', 'refused', 1), ('a', 'feedback', 'loaded', 1),"
+        " ('b', 'feedback', 'loaded', 2), ('b', 'feedback', 'duplicate', 0)"
+    )
+    con.execute(
+        "insert into rejected_row (sha256, source, row_number, rule, message_zh, message_en)"
+        " values ('a', 'feedback', 2, 'r', 'z', 'e'), ('a', 'feedback', 2, 'r', 'z', 'e'),"
+        " ('b', 'feedback', 3, 'r', 'z', 'e'), ('b', 'feedback', 4, 'r', 'z', 'e')"
+    )
+    con.execute("insert into region (code, name_zh, name_en) values ('11', '北京', 'Old')")
+    assert "ingest_id" not in _columns(con, "rejected_row")
+    con.close()
+
+    con = connect(path)  # any read-write open brings the schema up to date
+    assert schema_version(con) == latest_version() >= 5
+    b_ingest = con.execute(
+        "select ingest_id from ingest_log where status = 'loaded' and sha256 = 'b'"
+    )
+    (b_id,) = b_ingest.fetchone()
+    assert con.execute(
+        "select sha256, row_number, ingest_id from rejected_row order by all"
+    ).fetchall() == [("a", 2, None), ("a", 2, None), ("b", 3, b_id), ("b", 4, b_id)]
+    for table in ("priority_area", "region", "org_type"):
+        assert {"source_sha256", "loaded_at"} <= set(_columns(con, table)), table
+    assert con.execute("select name_en, source_sha256 from region").fetchall() == [("Old", None)]
+    con.close()
+
+    init_warehouse(path)  # init fills the provenance and the shipped content
+    con = duckdb.connect(str(path))
+    assert con.execute(
+        "select name_en, source_sha256 from region where code = '11'"
+    ).fetchone() == (
+        "Beijing",
+        _shipped_sha("region"),
+    )
+    assert con.execute("select count(*) from region where loaded_at is null").fetchone() == (0,)
+    con.close()
