@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -47,4 +46,9 @@ def register(app: typer.Typer) -> None:
             "--client.toolbarMode",
             "viewer",
         ]
-        raise typer.Exit(subprocess.call(command, env=env))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Become Streamlit (exec, not a child process): a service manager or a
+        # test that stops `stdeval serve` stops the dashboard, and with it the
+        # warehouse is released; a child would outlive its parent.
+        os.execve(sys.executable, command, env)
