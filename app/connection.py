@@ -11,12 +11,13 @@ after every load, so newly loaded rows show without a restart.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import duckdb
 import streamlit as st
 
-from etl.inbox import InboxWorker
+from etl.inbox import InboxWorker, is_lock_error
 from etl.settings import db_path, landing_dir
 from etl.warehouse import connect
 
@@ -34,6 +35,37 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 def warehouse_path() -> Path:
     """Return the warehouse file the app shows (``STDEVAL_DB``)."""
     return db_path(None).resolve()
+
+
+#: How long a page waits for a warehouse that another process (an import, a
+#: scoring run) holds, before it says so and offers to retry.
+BUSY_WAIT_SECONDS = 15.0
+
+
+def wait_for_warehouse(timeout: float | None = None) -> bool:
+    """Open the app's warehouse, waiting while another process holds it.
+
+    Returns ``True`` once the connection is open (at once, after the first
+    page), ``False`` when the warehouse stayed busy for ``timeout`` seconds
+    (default :data:`BUSY_WAIT_SECONDS`).
+
+    Raises
+    ------
+    etl.warehouse.NotAWarehouse
+        ``STDEVAL_DB`` names something that is not a warehouse.
+    """
+    limit = BUSY_WAIT_SECONDS if timeout is None else timeout
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            cursor().close()
+            return True
+        except duckdb.IOException as exc:
+            if not is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.5)
 
 
 def cursor() -> duckdb.DuckDBPyConnection:

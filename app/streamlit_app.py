@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app.connection import cursor, data_version, warehouse_path
+from app.connection import cursor, data_version, wait_for_warehouse, warehouse_path
 from app.session import language_switch, translator
 from etl.warehouse import NotAWarehouse
 
@@ -23,10 +23,18 @@ if not warehouse_path().exists():
     st.error(t("app.no_warehouse", path=str(warehouse_path())))
     st.stop()
 try:
-    cursor().close()
+    with st.spinner(t("app.warehouse_busy_wait")):
+        ready = wait_for_warehouse()
 except NotAWarehouse:
     st.title(t("app.name"))
     st.error(t("app.not_a_warehouse", path=str(warehouse_path())))
+    st.stop()
+if not ready:
+    # Another process (an import or a scoring run from the command line) holds
+    # the warehouse; no lock error reaches the user.
+    st.title(t("app.name"))
+    st.warning(t("app.warehouse_busy", path=str(warehouse_path())))
+    st.button(t("app.retry"))
     st.stop()
 
 

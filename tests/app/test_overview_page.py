@@ -99,3 +99,35 @@ def test_an_empty_warehouse_shows_zeros_and_no_demo_notice(
     assert _metric(at, zh["overview.feedback_rows"]) == "0"
     assert not any(zh["common.demo_notice"] in w.value for w in at.warning)
     assert any(zh["overview.no_feedback"] in i.value for i in at.info)
+
+
+def test_a_warehouse_held_by_another_process_is_explained_with_a_retry(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from etl.warehouse import init_warehouse
+
+    path = tmp_path / "held.duckdb"
+    init_warehouse(path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+         " time.sleep(120)", str(path)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr("app.connection.BUSY_WAIT_SECONDS", 1.0)
+        at = _run(monkeypatch, path, lang="en")
+        en = catalogue("en")
+        assert at.warning and "in use by another process" in at.warning[0].value
+        assert at.button[0].label == en["app.retry"]
+    finally:
+        holder.kill()
+        holder.wait()
+    # Once the other process lets go, a retry shows the page.
+    at.button[0].click().run()
+    assert not at.exception and not at.warning
+    assert at.title[0].value == catalogue("en")["overview.title"]
