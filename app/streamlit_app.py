@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import streamlit as st
 
 from app.connection import cursor, data_version, wait_for_warehouse, warehouse_path
 from app.session import language_switch, translator
-from etl.warehouse import NotAWarehouse
+from etl.warehouse import NotAWarehouse, warehouse_exists
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
@@ -18,7 +19,7 @@ t = translator()
 st.set_page_config(page_title=f"{t('app.name')} · stdeval")
 st.sidebar.caption(t("app.tagline"))
 
-if not warehouse_path().exists():
+if not warehouse_exists(warehouse_path()):
     st.title(t("app.name"))
     st.error(t("app.no_warehouse", path=str(warehouse_path())))
     st.stop()
@@ -28,6 +29,10 @@ try:
 except NotAWarehouse:
     st.title(t("app.name"))
     st.error(t("app.not_a_warehouse", path=str(warehouse_path())))
+    st.stop()
+except duckdb.Error as exc:  # a damaged file: say so, never a traceback
+    st.title(t("app.name"))
+    st.error(t("app.warehouse_error", path=str(warehouse_path()), detail=str(exc)))
     st.stop()
 if not ready:
     # Another process (an import or a scoring run from the command line) holds

@@ -17,7 +17,7 @@ therefore never writes the warehouse behind anyone's back:
    using the same data folder, so a writer skips entries sent to another
    warehouse (they wait for their own writer); an entry without a
    warehouse (written by an older stdeval) is processed by any writer;
-3. the result goes to ``landing/results/<entry id>.json`` and the entry
+3. the result goes to ``landing/results/<request id>.json`` and the entry
    leaves the inbox; the waiting command prints it.
 
 Crash safety: the load of an entry is one transaction. A process killed
@@ -151,8 +151,10 @@ def sidecar_path(entry_id: str, landing: Path | None = None) -> Path:
     return inbox_dir(landing) / f"{entry_id}.json"
 
 
-def _result_path(entry_id: str, landing: Path | None) -> Path:
-    return results_dir(landing) / f"{entry_id}.json"
+def _result_path(request_id: str, landing: Path | None) -> Path:
+    # Named by the request, not the entry: the same bytes sent again later
+    # (another warehouse, other options) reuse an entry id, never a request id.
+    return results_dir(landing) / f"{request_id}.json"
 
 
 def submit(
@@ -198,7 +200,6 @@ def submit(
             os.link(landed.path, target)
         except OSError:
             write_atomic(target, data)
-    _result_path(entry_id, landing).unlink(missing_ok=True)
     entry = InboxEntry(
         sha256=landed.sha256,
         source=source,
@@ -358,7 +359,7 @@ def process_entry(
 def _finish(entry: InboxEntry, result: IngestResult, landing: Path | None) -> None:
     payload = {"request_id": entry.request_id, "result": result.to_json()}
     write_atomic(
-        _result_path(entry.entry_id, landing),
+        _result_path(entry.request_id, landing),
         json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8"),
     )
     sidecar_path(entry.entry_id, landing).unlink(missing_ok=True)
@@ -443,15 +444,19 @@ def _sweep_results(landing: Path | None) -> None:
 
 
 def take_result(entry: InboxEntry, *, landing: Path | None = None) -> IngestResult | None:
-    """Return (and remove) the result of ``entry`` once a writer has produced it."""
-    path = _result_path(entry.entry_id, landing)
+    """Return the result of ``entry`` once a writer has produced it.
+
+    The result file stays for every command waiting on the entry (a second
+    command sending the same bytes joins the entry that is still waiting);
+    results are swept after :data:`RESULT_TTL_SECONDS`.
+    """
+    path = _result_path(entry.request_id, landing)
     try:
         payload = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
     if payload.get("request_id") != entry.request_id:
         return None
-    path.unlink(missing_ok=True)
     return IngestResult.from_json(payload["result"])
 
 

@@ -118,17 +118,26 @@ def _sheet_part(book: zipfile.ZipFile, sheet_name: str) -> str | None:
     return None
 
 
+#: A ``<c>`` cell with its content (``<c .../>`` has none).
+_CELL = r"(?s)<(?:\w+:)?c\s[^>]*?(?:/>|>.*?</(?:\w+:)?c>)"
+#: What makes a cell hold a value, as a cell reader sees it: a non-empty
+#: ``<v>`` (a formula without a cached value has none) or inline text.
+_VALUE = r"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>|<(?:\w+:)?is>"
+
+
 def _tags(sheet_xml: str, pattern: str) -> pl.DataFrame:
-    """The ``<c>`` tags matching ``pattern``: their column, row, type and whether they hold a value.
+    """The cells matching ``pattern``: column, row, style, type and whether they hold a value.
 
     Scanning is done by polars' regex engine: a large sheet holds millions of cells.
     """
     tags = pl.Series("tag", [sheet_xml]).str.extract_all(pattern).explode().drop_nulls()
+    opening = pl.col("tag").str.extract(r"^(<[^>]*>)", 1)
     frame = pl.DataFrame(tags).select(
-        letters=pl.col("tag").str.extract(r'\sr="([A-Z]+)\d+"', 1),
-        row=pl.col("tag").str.extract(r'\sr="[A-Z]+(\d+)"', 1).cast(pl.Int64, strict=False) - 1,
-        kind=pl.col("tag").str.extract(r'\st="(\w+)"', 1).fill_null("n"),
-        valued=~pl.col("tag").str.ends_with("/>"),
+        letters=opening.str.extract(r'\sr="([A-Z]+)\d+"', 1),
+        row=opening.str.extract(r'\sr="[A-Z]+(\d+)"', 1).cast(pl.Int64, strict=False) - 1,
+        style=opening.str.extract(r'\ss="(\d+)"', 1).cast(pl.Int64, strict=False).fill_null(0),
+        kind=opening.str.extract(r'\st="(\w+)"', 1).fill_null("n"),
+        valued=pl.col("tag").str.contains(_VALUE),
     )
     letters = frame.get_column("letters").drop_nulls().unique().to_list()
     columns = {name: column_index(name) for name in letters}
@@ -137,7 +146,61 @@ def _tags(sheet_xml: str, pattern: str) -> pl.DataFrame:
     ).drop_nulls(["column", "row"])
 
 
-def _first_column(sheet_xml: str, width: int) -> int:
+def _walk(sheet_xml: str) -> pl.DataFrame:
+    """Every cell with its position counted as Excel does when ``r`` attributes are left out.
+
+    The format lets a writer omit a row's or a cell's reference: a row then
+    follows the previous one, a cell the previous cell of its row. Slower
+    than :func:`_tags`; used only for sheets that omit references.
+    """
+    rows: list[tuple[int, int, int, str, bool]] = []
+    row_index = -1
+    for row_match in re.finditer(
+        r"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", sheet_xml, re.S
+    ):
+        number = re.search(r'\sr="(\d+)"', row_match.group(1))
+        row_index = int(number.group(1)) - 1 if number else row_index + 1
+        col_index = -1
+        for cell in re.finditer(_CELL, row_match.group(2) or "", re.S):
+            opening = re.match(r"<[^>]*>", cell.group(0))
+            head = opening.group(0) if opening else ""
+            ref = re.search(r'\sr="([A-Z]+)\d+"', head)
+            col_index = column_index(ref.group(1)) if ref else col_index + 1
+            style = re.search(r'\ss="(\d+)"', head)
+            kind = re.search(r'\st="(\w+)"', head)
+            rows.append(
+                (
+                    col_index,
+                    row_index,
+                    int(style.group(1)) if style else 0,
+                    kind.group(1) if kind else "n",
+                    re.search(_VALUE, cell.group(0)) is not None,
+                )
+            )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "column": pl.Int64,
+            "row": pl.Int64,
+            "style": pl.Int64,
+            "kind": pl.Utf8,
+            "valued": pl.Boolean,
+        },
+        orient="row",
+    )
+
+
+def _omits_references(sheet_xml: str) -> bool:
+    """True when some cell of the sheet has no ``r`` attribute."""
+    if sheet_xml.count("<c ") == sheet_xml.count('<c r="') and "<c>" not in sheet_xml:
+        return False  # the usual layout (Excel, xlsxwriter): r first in every cell
+    text = pl.Series([sheet_xml])
+    cells = text.str.count_matches(r"<(?:\w+:)?c[\s>/]").item()
+    referenced = text.str.count_matches(r'<(?:\w+:)?c\s(?:[^>]*\s)?r="').item()
+    return bool(cells != referenced)
+
+
+def _first_column(sheet_xml: str, width: int, cells: pl.DataFrame | None = None) -> int:
     """Index of the first column holding a value (where a cell reader's grid begins)."""
     dim = _DIMENSION.search(sheet_xml)
     if dim is not None and dim.group(2) is not None:
@@ -145,8 +208,8 @@ def _first_column(sheet_xml: str, width: int) -> int:
         if last - first + 1 == width:
             return first
     # The recorded dimension is missing or disagrees with the grid: find the first valued cell.
-    cells = _tags(sheet_xml, r"<(?:\w+:)?c\s[^>]*>")
-    first = cells.filter(pl.col("valued")).get_column("column").min()
+    every = cells if cells is not None else _tags(sheet_xml, _CELL)
+    first = every.filter(pl.col("valued")).get_column("column").min()
     return int(first) if first is not None else 0  # type: ignore[arg-type]
 
 
@@ -172,13 +235,21 @@ def find_percent_cells(data: bytes, sheet_name: str, width: int) -> PercentCells
             sheet_xml = book.read(part).decode("utf-8", errors="replace")
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError):
         return NONE
-    alternatives = "|".join(str(i) for i in sorted(styles))
-    cells = _tags(sheet_xml, rf'<(?:\w+:)?c\s[^>]*\ss="(?:{alternatives})"[^>]*>')
+    if _omits_references(sheet_xml):
+        every: pl.DataFrame | None = _walk(sheet_xml)
+        cells = every.filter(pl.col("style").is_in(sorted(styles)))
+    else:
+        every = None
+        alternatives = "|".join(str(i) for i in sorted(styles))
+        cells = _tags(
+            sheet_xml,
+            rf'<(?:\w+:)?c\s[^>]*?\ss="(?:{alternatives})"[^>]*?(?:/>|>.*?</(?:\w+:)?c>)',
+        )
     # Text, boolean and error cells stay as they are, whatever their format.
     percent = cells.filter((pl.col("kind") == "n") & pl.col("valued"))
     if percent.height == 0:
         return NONE
-    offset = _first_column(sheet_xml, width)
+    offset = _first_column(sheet_xml, width, every)
     grouped = (
         percent.filter(pl.col("column") >= offset)
         .group_by((pl.col("column") - offset).alias("column"))

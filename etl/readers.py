@@ -308,9 +308,10 @@ def _show_percentages(grid: pl.DataFrame, data: bytes, sheet_name: str) -> pl.Da
     for col, rows in cells.rows_by_column.items():
         if col >= grid.width:
             continue
-        marked = [False] * grid.height
+        height = grid.height
+        marked = [False] * height
         for row in rows:
-            if row < grid.height:
+            if row < height:
                 marked[row] = True
         name = grid.columns[col]
         number = pl.col(name).cast(pl.Float64, strict=False)

@@ -74,6 +74,22 @@ class NotAWarehouse(ValueError):
         super().__init__(f"{self.message_zh} / {self.message_en}")
 
 
+def warehouse_exists(path: str | Path) -> bool:
+    """True when ``path`` holds something (a warehouse, or what must be refused as not one).
+
+    A zero-byte file, as ``touch`` or an interrupted copy leaves, counts as
+    missing: DuckDB cannot open it, and creating a warehouse replaces it.
+    """
+    path = Path(path)
+    return path.is_dir() or (path.exists() and path.stat().st_size > 0)
+
+
+def _replace_empty_file(path: Path) -> None:
+    """Remove a zero-byte file where a new warehouse is to be created (it holds nothing)."""
+    if path.is_file() and path.stat().st_size == 0:
+        path.unlink()
+
+
 def check_warehouse_file(path: str | Path) -> None:
     """Refuse a path that exists but cannot be a warehouse, before DuckDB opens it.
 
@@ -143,6 +159,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         _check_tables(con, path)
         return con
     path.parent.mkdir(parents=True, exist_ok=True)
+    _replace_empty_file(path)
     con = duckdb.connect(str(path))
     _check_tables(con, path)
     migrate(con)
@@ -271,6 +288,7 @@ def init_warehouse(path: str | Path) -> InitSummary:
     }
     check_warehouse_file(path)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
+    _replace_empty_file(Path(path))
     con = duckdb.connect(str(path))
     _check_tables(con, Path(path))
     try:

@@ -245,10 +245,10 @@ def _check_warehouse(path: Path) -> None:
     import duckdb
 
     from etl.inbox import is_lock_error
-    from etl.warehouse import check_warehouse_file, connect
+    from etl.warehouse import check_warehouse_file, connect, warehouse_exists
 
     check_warehouse_file(path)
-    if not path.exists() or path.stat().st_size == 0:
+    if not warehouse_exists(path):
         return
     try:
         connect(path, read_only=True).close()
@@ -271,7 +271,7 @@ def _run(
     wait: float,
 ) -> int:
     from etl.inbox import submit
-    from etl.warehouse import NotAWarehouse
+    from etl.warehouse import NotAWarehouse, warehouse_exists
     from etl.writer import run_or_wait
 
     path = db_path(db)
@@ -280,7 +280,7 @@ def _run(
     except NotAWarehouse as exc:
         typer.echo(exc.message_zh if lang == "zh" else exc.message_en, err=True)
         return EXIT_USAGE
-    if not path.exists():
+    if not warehouse_exists(path):
         typer.echo(
             _say(
                 lang,

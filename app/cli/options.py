@@ -9,7 +9,7 @@ import duckdb
 import typer
 
 from etl.inbox import is_lock_error
-from etl.warehouse import NotAWarehouse, connect
+from etl.warehouse import NotAWarehouse, connect, warehouse_exists
 
 DbOption = Annotated[
     Path | None,
@@ -28,7 +28,7 @@ def open_existing_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     process (the dashboard: DuckDB lets one process write), ends the command
     with status 1 and a message in Chinese and English instead of a traceback.
     """
-    if not path.exists():
+    if not warehouse_exists(path):
         msg = (
             f"未找到数据仓库 {path}，请先运行 `stdeval demo` 或 `stdeval init` / "
             f"warehouse {path} not found: run `stdeval demo` or `stdeval init` first"

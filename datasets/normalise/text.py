@@ -18,7 +18,7 @@ import polars as pl
 
 from datasets.normalise.apply import Parsed, parse_scalar, parse_series
 from datasets.normalise.codes import code_expr
-from datasets.normalise.width import INVISIBLE, half_width_expr
+from datasets.normalise.width import INVISIBLE, full_width_forms_expr
 
 #: Separators between codes in a list cell (DATA_MODEL.md: ; ； , or 、).
 CODE_SEPARATORS = r"[;；,，、]"
@@ -44,12 +44,16 @@ def normalise_text(value: str | None) -> str | None:
 
 
 def identifier_expr(expr: pl.Expr) -> pl.Expr:
-    """NFKC-fold an identifier (full-width letters, digits, punctuation -> ASCII), strip it; blank -> null.
+    """Fold the full-width forms in an identifier (``Ｓ００１`` -> ``S001``), strip it; blank -> null.
 
-    Invisible characters (BOM, zero-width space) are removed wherever they
-    sit; case and inner characters are kept.
+    Only the full-width forms of ASCII and the ideographic space change
+    (:func:`~datasets.normalise.width.full_width_forms_expr`); ``①`` or
+    ``Ⅱ`` stay as typed, so distinct identifiers never merge. Invisible
+    characters (BOM, zero-width space) are removed wherever they sit; case
+    and inner characters are kept. Migration 006 folds stored identifiers
+    the same way.
     """
-    folded = half_width_expr(expr)
+    folded = full_width_forms_expr(expr)
     return pl.when(folded.str.len_chars() > 0).then(folded)
 
 
@@ -71,6 +75,9 @@ def normalise_identifier(value: str | None) -> str | None:
     '试点单位 A'
     >>> normalise_identifier("\u3000") is None
     True
+    >>> normalise_identifier("项目①-Ⅱ")
+    '项目①-Ⅱ'
+
     """
     return parse_scalar(value, identifier_expr)
 

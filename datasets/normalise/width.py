@@ -25,6 +25,12 @@ _DASH_CLASS = "[" + DASHES + "]"
 INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
 _INVISIBLE_CLASS = "[" + INVISIBLE + "]"
 _INVISIBLE_TABLE = dict.fromkeys(map(ord, INVISIBLE))
+#: The full-width forms of ASCII (U+FF01–U+FF5E) and the ideographic space,
+#: paired with what they stand for. Identifiers fold exactly these and
+#: nothing else: NFKC would also make ``①`` a ``1`` and ``Ⅱ`` an ``II``,
+#: turning distinct identifiers into one.
+FULL_WIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
+ASCII_OF_FULL_WIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
 
 
 def half_width(value: str | None) -> str | None:
@@ -57,6 +63,21 @@ def half_width(value: str | None) -> str | None:
 def half_width_expr(expr: pl.Expr) -> pl.Expr:
     """Vectorised :func:`half_width` over a Utf8 expression."""
     return expr.str.replace_all(_INVISIBLE_CLASS, "").str.normalize("NFKC").str.strip_chars()
+
+
+def full_width_forms_expr(expr: pl.Expr) -> pl.Expr:
+    """Fold only the full-width forms of ASCII (see :data:`FULL_WIDTH`), drop invisibles, strip.
+
+    Examples
+    --------
+    >>> pl.select(full_width_forms_expr(pl.lit("　Ｓ０①\u200b"))).item()
+    'S0①'
+    """
+    return (
+        expr.str.replace_all(_INVISIBLE_CLASS, "")
+        .str.replace_many(list(FULL_WIDTH), list(ASCII_OF_FULL_WIDTH))
+        .str.strip_chars()
+    )
 
 
 def unify_dashes_expr(expr: pl.Expr) -> pl.Expr:

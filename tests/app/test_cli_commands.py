@@ -98,3 +98,18 @@ def test_every_command_that_reads_a_warehouse_takes_db() -> None:
     for name in names:
         help_text = runner.invoke(cli, [name, "--help"]).output
         assert ("--db" in help_text) == (name not in without_warehouse), name
+
+
+def test_a_zero_byte_warehouse_file_counts_as_missing(tmp_path: Path) -> None:
+    empty = tmp_path / "touched.duckdb"
+    empty.touch()
+    for command in (["score"], ["serve"]):
+        result = runner.invoke(cli, [*command, "--db", str(empty)])
+        assert result.exit_code == 1 and "stdeval init" in result.output, command
+    ingest = runner.invoke(cli, ["ingest", "feedback", str(empty), "--db", str(empty)])
+    assert ingest.exit_code == 2 and "stdeval init" in ingest.output
+    # init (and demo) create the warehouse in its place.
+    assert runner.invoke(cli, ["init", "--db", str(empty)]).exit_code == 0
+    con = duckdb.connect(str(empty), read_only=True)
+    assert con.execute("select count(*) from priority_area").fetchall() == [(13,)]
+    con.close()

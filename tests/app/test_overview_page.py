@@ -131,3 +131,16 @@ def test_a_warehouse_held_by_another_process_is_explained_with_a_retry(
     at.button[0].click().run()
     assert not at.exception and not at.warning
     assert at.title[0].value == catalogue("en")["overview.title"]
+
+
+def test_a_zero_byte_or_damaged_warehouse_is_explained_not_crashed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    empty = tmp_path / "touched.duckdb"
+    empty.touch()
+    at = _run(monkeypatch, empty, lang="en")
+    assert at.error and "stdeval demo" in at.error[0].value
+    damaged = tmp_path / "damaged.duckdb"
+    damaged.write_bytes(b"\x00" * 8 + b"DUCK" + b"\xff" * 5000)
+    at = _run(monkeypatch, damaged, lang="en")
+    assert at.error and "cannot be opened" in at.error[0].value

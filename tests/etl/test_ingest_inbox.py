@@ -409,3 +409,23 @@ def test_same_bytes_sent_to_two_warehouses_load_once_into_each(built, setup) -> 
     assert pending(setup["landing"]) == []
     assert count(a, queued["sha256"]) == (7, 1)
     assert count(b, queued["sha256"]) == (7, 1)
+
+
+def test_a_result_survives_the_same_bytes_being_sent_to_another_warehouse(built, setup) -> None:
+    a, b = setup["db"], copy_of(built, setup["dir"] / "b.duckdb")
+    data, landing = many_rows(3), setup["landing"]
+    for_a = submit(data, source="feedback", file_name="f.csv", landing=landing, warehouse=a)
+    con = connect(a)
+    try:
+        process_inbox(con, landing=landing, warehouse=a)
+    finally:
+        con.close()
+    # Before the command for A collects its result, the same file is sent to B:
+    # the entry id is free again and reused, the result of A must stay.
+    for_b = submit(data, source="feedback", file_name="f.csv", landing=landing, warehouse=b)
+    assert for_b.entry_id == for_a.entry_id and for_b.request_id != for_a.request_id
+    result = take_result(for_a, landing=landing)
+    assert result is not None and result.status == "loaded" and result.rows_accepted == 3
+    assert take_result(for_b, landing=landing) is None  # B's is still to come
+    # A second command that joined A's entry reads the same result.
+    assert take_result(for_a, landing=landing) == result

@@ -155,6 +155,33 @@ def test_xlsx_percent_cells_align_when_the_sheet_starts_past_column_a() -> None:
     assert cells(table) == [(2, "S001", "X", "50%", "4")]
 
 
+def test_xlsx_percent_cells_align_past_a_formula_without_a_cached_value() -> None:
+    # Column A holds a formula nobody computed (as scripts write them): no value,
+    # so the cell reader's grid starts at B, and so must the percent marks.
+    import re
+
+    rows = [[None, *HEADERS], [nasty.Formula("=ROW()-1", 1), "S001", "X", nasty.Percent(0.85), 3]]
+    data = nasty.rewrite_sheets(
+        nasty.without_dimension(nasty.xlsx_bytes(rows)),
+        lambda body: re.sub(rb'(<c r="A2"[^>]*><f>[^<]*</f>)<v>[^<]*</v>', rb"\1", body),
+    )
+    table = read_table(data, file_name="反馈.xlsx", score=score)
+    assert table.headers == HEADERS
+    assert cells(table) == [(2, "S001", "X", "85%", "3")]
+
+
+def test_xlsx_percent_cells_are_found_when_cells_carry_no_reference() -> None:
+    # The r attribute of <c> is optional: position follows the previous cell.
+    import re
+
+    rows = [HEADERS, ["S001", "X", nasty.Percent(0.85), nasty.Percent(0.5)]]
+    data = nasty.rewrite_sheets(
+        nasty.xlsx_bytes(rows), lambda body: re.sub(rb'(<c) r="[A-Z]+\d+"', rb"\1", body)
+    )
+    table = read_table(data, file_name="反馈.xlsx", score=score)
+    assert cells(table) == [(2, "S001", "X", "85%", "50%")]
+
+
 def test_xlsx_sheet_option_by_name_or_number() -> None:
     import xlsxwriter  # noqa: F401
 
