@@ -120,6 +120,14 @@ def _sheet_part(book: zipfile.ZipFile, sheet_name: str) -> str | None:
 
 #: A ``<c>`` cell with its content (``<c .../>`` has none).
 _CELL = r"(?s)<(?:\w+:)?c\s[^>]*?(?:/>|>.*?</(?:\w+:)?c>)"
+#: A cell whose opening tag holds the attribute ``{attr}`` (a pattern starting
+#: with whitespace), wherever it stands among the attributes.
+_CELL_WITH = r"(?s)<(?:\w+:)?c(?:\s[^>]*?)?{attr}[^>]*?(?:/>|>.*?</(?:\w+:)?c>)"
+#: The attributes of a cell's opening tag: reference (column letters, row),
+#: style index and type.
+_REF = r'\sr="([A-Z]+)(\d+)"'
+_STYLE = r'\ss="(\d+)"'
+_TYPE = r'\st="(\w+)"'
 #: What makes a cell hold a value, as a cell reader sees it: a non-empty
 #: ``<v>`` (a formula without a cached value has none) or inline text.
 _VALUE = r"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>|<(?:\w+:)?is>"
@@ -133,10 +141,10 @@ def _tags(sheet_xml: str, pattern: str) -> pl.DataFrame:
     tags = pl.Series("tag", [sheet_xml]).str.extract_all(pattern).explode().drop_nulls()
     opening = pl.col("tag").str.extract(r"^(<[^>]*>)", 1)
     frame = pl.DataFrame(tags).select(
-        letters=opening.str.extract(r'\sr="([A-Z]+)\d+"', 1),
-        row=opening.str.extract(r'\sr="[A-Z]+(\d+)"', 1).cast(pl.Int64, strict=False) - 1,
-        style=opening.str.extract(r'\ss="(\d+)"', 1).cast(pl.Int64, strict=False).fill_null(0),
-        kind=opening.str.extract(r'\st="(\w+)"', 1).fill_null("n"),
+        letters=opening.str.extract(_REF, 1),
+        row=opening.str.extract(_REF, 2).cast(pl.Int64, strict=False) - 1,
+        style=opening.str.extract(_STYLE, 1).cast(pl.Int64, strict=False).fill_null(0),
+        kind=opening.str.extract(_TYPE, 1).fill_null("n"),
         valued=pl.col("tag").str.contains(_VALUE),
     )
     letters = frame.get_column("letters").drop_nulls().unique().to_list()
@@ -161,13 +169,13 @@ def _walk(sheet_xml: str) -> pl.DataFrame:
         number = re.search(r'\sr="(\d+)"', row_match.group(1))
         row_index = int(number.group(1)) - 1 if number else row_index + 1
         col_index = -1
-        for cell in re.finditer(_CELL, row_match.group(2) or "", re.S):
+        for cell in re.finditer(_CELL, row_match.group(2) or ""):
             opening = re.match(r"<[^>]*>", cell.group(0))
             head = opening.group(0) if opening else ""
-            ref = re.search(r'\sr="([A-Z]+)\d+"', head)
+            ref = re.search(_REF, head)
             col_index = column_index(ref.group(1)) if ref else col_index + 1
-            style = re.search(r'\ss="(\d+)"', head)
-            kind = re.search(r'\st="(\w+)"', head)
+            style = re.search(_STYLE, head)
+            kind = re.search(_TYPE, head)
             rows.append(
                 (
                     col_index,
@@ -241,10 +249,7 @@ def find_percent_cells(data: bytes, sheet_name: str, width: int) -> PercentCells
     else:
         every = None
         alternatives = "|".join(str(i) for i in sorted(styles))
-        cells = _tags(
-            sheet_xml,
-            rf'<(?:\w+:)?c\s[^>]*?\ss="(?:{alternatives})"[^>]*?(?:/>|>.*?</(?:\w+:)?c>)',
-        )
+        cells = _tags(sheet_xml, _CELL_WITH.format(attr=rf'\ss="(?:{alternatives})"'))
     # Text, boolean and error cells stay as they are, whatever their format.
     percent = cells.filter((pl.col("kind") == "n") & pl.col("valued"))
     if percent.height == 0:

@@ -170,6 +170,23 @@ def test_xlsx_percent_cells_align_past_a_formula_without_a_cached_value() -> Non
     assert cells(table) == [(2, "S001", "X", "85%", "3")]
 
 
+def test_xlsx_percent_cells_are_found_whatever_the_order_of_their_attributes() -> None:
+    import re
+
+    rows = [HEADERS, ["S001", "X", nasty.Percent(0.85), nasty.Percent(0.5)]]
+    swapped: list[int] = []
+
+    def style_first(body: bytes) -> bytes:
+        body, n = re.subn(rb'<c (r="[A-Z]+\d+") (s="\d+")', rb"<c \2 \1", body)
+        swapped.append(n)
+        return body
+
+    data = nasty.rewrite_sheets(nasty.xlsx_bytes(rows), style_first)
+    assert sum(swapped) >= 2  # both percent cells now name their style first
+    table = read_table(data, file_name="反馈.xlsx", score=score)
+    assert cells(table) == [(2, "S001", "X", "85%", "50%")]
+
+
 def test_xlsx_percent_cells_are_found_when_cells_carry_no_reference() -> None:
     # The r attribute of <c> is optional: position follows the previous cell.
     import re
