@@ -19,28 +19,32 @@ t = translator()
 st.set_page_config(page_title=f"{t('app.name')} · stdeval")
 st.sidebar.caption(t("app.tagline"))
 
-if not warehouse_exists(warehouse_path()):
+
+def _halt(key: str, *, busy: bool = False, **values: object) -> None:
+    """Explain why the warehouse cannot be shown (message ``key``) and end this run."""
     st.title(t("app.name"))
-    st.error(t("app.no_warehouse", path=str(warehouse_path())))
+    message = t(key, path=str(warehouse_path()), **values)
+    if busy:  # it will pass: offer to try again
+        st.warning(message)
+        st.button(t("app.retry"))
+    else:
+        st.error(message)
     st.stop()
+
+
+if not warehouse_exists(warehouse_path()):
+    _halt("app.no_warehouse")
 try:
     with st.spinner(t("app.warehouse_busy_wait")):
         ready = wait_for_warehouse()
 except NotAWarehouse:
-    st.title(t("app.name"))
-    st.error(t("app.not_a_warehouse", path=str(warehouse_path())))
-    st.stop()
+    _halt("app.not_a_warehouse")
 except duckdb.Error as exc:  # a damaged file: say so, never a traceback
-    st.title(t("app.name"))
-    st.error(t("app.warehouse_error", path=str(warehouse_path()), detail=str(exc)))
-    st.stop()
+    _halt("app.warehouse_error", detail=str(exc))
 if not ready:
     # Another process (an import or a scoring run from the command line) holds
     # the warehouse; no lock error reaches the user.
-    st.title(t("app.name"))
-    st.warning(t("app.warehouse_busy", path=str(warehouse_path())))
-    st.button(t("app.retry"))
-    st.stop()
+    _halt("app.warehouse_busy", busy=True)
 
 
 @st.fragment(run_every=5)

@@ -332,17 +332,12 @@ def _note_loaded_duplicates(
             " (the later row " + kept + f" of this file has the same {key_en} and was loaded)"
         )
     )
+    paired = pl.col("kept_row").is_not_null()
     return (
         errors.join(pairs.rename({ROW: "row"}), on="row", how="left", maintain_order="left")
         .with_columns(
-            pl.when(pl.col("kept_row").is_not_null())
-            .then(pl.col("message_zh") + note_zh)
-            .otherwise(pl.col("message_zh"))
-            .alias("message_zh"),
-            pl.when(pl.col("kept_row").is_not_null())
-            .then(pl.col("message_en") + note_en)
-            .otherwise(pl.col("message_en"))
-            .alias("message_en"),
+            pl.when(paired).then(pl.col(name) + note).otherwise(pl.col(name)).alias(name)
+            for name, note in (("message_zh", note_zh), ("message_en", note_en))
         )
         .select(list(ERROR_COLUMNS))
     )

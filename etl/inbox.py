@@ -181,25 +181,6 @@ def submit(
     """
     landed: Landed = land(data, file_name=file_name, landing=landing)
     suffix = safe_suffix(file_name)
-    target_warehouse = str(Path(warehouse).resolve()) if warehouse else ""
-    wanted = (source, sheet, header_row, dry_run, strict, target_warehouse)
-    entry_id = landed.sha256
-    for n in range(1, 1000):
-        sidecar = sidecar_path(entry_id, landing)
-        if not sidecar.exists():
-            break
-        with contextlib.suppress(OSError, ValueError, TypeError):
-            waiting = _read_entry(sidecar)
-            if waiting.options() == wanted:
-                return waiting
-        entry_id = f"{landed.sha256}-{n}"
-    target = inbox_dir(landing) / f"{landed.sha256}{suffix}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        try:
-            os.link(landed.path, target)
-        except OSError:
-            write_atomic(target, data)
     entry = InboxEntry(
         sha256=landed.sha256,
         source=source,
@@ -213,9 +194,24 @@ def submit(
         dry_run=dry_run,
         strict=strict,
         lang=lang,
-        entry_id=entry_id,
-        warehouse=target_warehouse,
+        warehouse=str(Path(warehouse).resolve()) if warehouse else "",
     )
+    for n in range(1, 1000):
+        sidecar = sidecar_path(entry.entry_id, landing)
+        if not sidecar.exists():
+            break
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            waiting = _read_entry(sidecar)
+            if waiting.options() == entry.options():
+                return waiting
+        entry.entry_id = f"{landed.sha256}-{n}"
+    target = inbox_dir(landing) / f"{landed.sha256}{suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        try:
+            os.link(landed.path, target)
+        except OSError:
+            write_atomic(target, data)
     write_atomic(sidecar, json.dumps(asdict(entry), ensure_ascii=False).encode("utf-8"))
     return entry
 

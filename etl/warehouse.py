@@ -152,17 +152,20 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         ``path`` holds something else (see :func:`check_warehouse_file`),
         or a DuckDB database with tables but no ``schema_version``.
     """
-    path = Path(path)
+    con = _open(Path(path), read_only=read_only)
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def _open(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open ``path`` once it is known to be (or to become) a warehouse; no migration."""
     check_warehouse_file(path)
-    if read_only:
-        con = duckdb.connect(str(path), read_only=True)
-        _check_tables(con, path)
-        return con
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _replace_empty_file(path)
-    con = duckdb.connect(str(path))
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _replace_empty_file(path)
+    con = duckdb.connect(str(path), read_only=read_only)
     _check_tables(con, path)
-    migrate(con)
     return con
 
 
@@ -225,11 +228,10 @@ def _upsert_reference(
     already stored is left as it is, ``loaded_at`` included, so loading the
     same file again changes nothing.
     """
-    keys = {"priority_area": "id", "region": "code", "org_type": "id"}
-    if table not in _REFERENCE_TABLES or table not in keys:
+    key = _REFERENCE_KEYS.get(table)
+    if key is None:
         msg = f"{table!r} is not a reference table"
         raise ValueError(msg)
-    key = keys[table]
     if key not in frame.columns or not all(re.fullmatch(r"[a-z_]+", c) for c in frame.columns):
         msg = f"reference rows of {table!r} need the key {key!r} and plain column names"
         raise ValueError(msg)
@@ -252,7 +254,8 @@ def _upsert_reference(
     return int(rows[0][0]) if rows else 0
 
 
-_REFERENCE_TABLES = ("priority_area", "region", "org_type")
+#: The reference tables ``init`` brings to the shipped CSVs, and their keys.
+_REFERENCE_KEYS = {"priority_area": "id", "region": "code", "org_type": "id"}
 
 
 @dataclass(frozen=True)
@@ -280,31 +283,20 @@ def init_warehouse(path: str | Path) -> InitSummary:
     """
     import hashlib
 
-    shipped = {
-        table: hashlib.sha256(
-            resources.files("datasets").joinpath("reference", f"{table}.csv").read_bytes()
-        ).hexdigest()
-        for table in _REFERENCE_TABLES
+    rows = {
+        "priority_area": reference_data.priority_areas(),
+        "region": reference_data.regions(),
+        "org_type": reference_data.org_types(),
     }
-    check_warehouse_file(path)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    _replace_empty_file(Path(path))
-    con = duckdb.connect(str(path))
-    _check_tables(con, Path(path))
+    con = _open(Path(path))
     try:
         applied = tuple(migrate(con))
         con.execute("begin transaction")
         try:
-            _upsert_reference(
-                con,
-                "priority_area",
-                reference_data.priority_areas(),
-                sha256=shipped["priority_area"],
-            )
-            _upsert_reference(con, "region", reference_data.regions(), sha256=shipped["region"])
-            _upsert_reference(
-                con, "org_type", reference_data.org_types(), sha256=shipped["org_type"]
-            )
+            for table in _REFERENCE_KEYS:
+                shipped = resources.files("datasets").joinpath("reference", f"{table}.csv")
+                sha256 = hashlib.sha256(shipped.read_bytes()).hexdigest()
+                _upsert_reference(con, table, rows[table], sha256=sha256)
             added = _add_missing_standards(con, reference_data.standards())
             con.execute("commit")
         except Exception:

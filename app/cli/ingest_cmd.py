@@ -21,8 +21,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from app.cli.options import DbOption
-from etl.settings import data_dir, db_path, default_language
+from app.cli.options import DbOption, message_language, require_source
+from etl.settings import data_dir, db_path
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
@@ -37,12 +37,6 @@ _STAGES = {
 
 def _say(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
-
-
-def _sources() -> list[str]:
-    from datasets.sources import SOURCES
-
-    return list(SOURCES)
 
 
 def _uploader() -> str:
@@ -176,19 +170,8 @@ def register(app: typer.Typer) -> None:
         ] = 600.0,
     ) -> None:
         """Load CSV/XLSX files (every good row; every bad row explained)."""
-        language = (lang or default_language()).lower()
-        if language not in {"zh", "en"}:
-            raise typer.BadParameter("use zh or en / 请使用 zh 或 en", param_hint="--lang")
-        if source not in _sources():
-            names = ", ".join(_sources())
-            raise typer.BadParameter(
-                _say(
-                    language,
-                    f"没有名为 {source!r} 的数据来源；请使用以下之一：{names}",
-                    f"unknown source {source!r}; use one of: {names}",
-                ),
-                param_hint="SOURCE",
-            )
+        language = message_language(lang)
+        require_source(source, language)
         try:
             code = _run(
                 source,

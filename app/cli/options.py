@@ -9,6 +9,7 @@ import duckdb
 import typer
 
 from etl.inbox import is_lock_error
+from etl.settings import default_language
 from etl.warehouse import NotAWarehouse, connect, warehouse_exists
 
 DbOption = Annotated[
@@ -19,6 +20,29 @@ DbOption = Annotated[
         dir_okay=False,
     ),
 ]
+
+
+def message_language(lang: str | None) -> str:
+    """The language of a command's messages: ``--lang``, else ``STDEVAL_LANG``; zh or en."""
+    language = (lang or default_language()).lower()
+    if language not in {"zh", "en"}:
+        raise typer.BadParameter("use zh or en / 请使用 zh 或 en", param_hint="--lang")
+    return language
+
+
+def require_source(source: str, lang: str) -> None:
+    """Refuse a SOURCE argument that names no upload source, listing the ones there are."""
+    from datasets.sources import SOURCES
+
+    if source in SOURCES:
+        return
+    names = ", ".join(SOURCES)
+    raise typer.BadParameter(
+        f"没有名为 {source!r} 的数据来源；请使用以下之一：{names}"
+        if lang == "zh"
+        else f"unknown source {source!r}; use one of: {names}",
+        param_hint="SOURCE",
+    )
 
 
 def open_existing_warehouse(path: Path) -> duckdb.DuckDBPyConnection:

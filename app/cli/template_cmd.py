@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from etl.settings import default_language
+from app.cli.options import message_language, require_source
 
 
 def register(app: typer.Typer) -> None:
@@ -39,17 +39,8 @@ def register(app: typer.Typer) -> None:
         from datasets.sources import SOURCES
         from datasets.templates import build_template
 
-        language = (lang or default_language()).lower()
-        if language not in {"zh", "en"}:
-            raise typer.BadParameter("use zh or en / 请使用 zh 或 en", param_hint="--lang")
-        if source not in SOURCES:
-            names = ", ".join(SOURCES)
-            raise typer.BadParameter(
-                f"没有名为 {source!r} 的数据来源；请使用以下之一：{names}"
-                if language == "zh"
-                else f"unknown source {source!r}; use one of: {names}",
-                param_hint="SOURCE",
-            )
+        language = message_language(lang)
+        require_source(source, language)
         path = output or Path(f"{source}-template-{language}.xlsx")
         data = build_template(SOURCES[source], lang=language)
         try:
