@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import streamlit as st
 
+from app.nav import pages_for
 from app.connection import cursor, data_version, wait_for_warehouse, warehouse_path
 from app.session import language_switch, translator
 from etl.warehouse import NotAWarehouse, warehouse_exists
-
-VIEWS = Path(__file__).resolve().parent / "views"
 
 st.set_page_config(page_title="stdeval", layout="wide")
 language_switch()
@@ -58,7 +55,9 @@ def _follow_new_data() -> None:
 
 
 _follow_new_data()
+# Until sign-in lands every visitor reads as a ministry (the whole programme).
 pages = [
-    st.Page(VIEWS / "overview.py", title=t("nav.overview"), url_path="overview", default=True),
+    st.Page(spec.path, title=t(spec.title_key), url_path=spec.key, default=spec.default)
+    for spec in pages_for("ministry")
 ]
 st.navigation(pages).run()

@@ -1,0 +1,63 @@
+"""The page table as data: which file, which title, which roles.
+
+The entry point gives ``st.navigation`` only the pages of the signed-in
+user's role (a page not registered in a run cannot be opened by URL), and
+each page checks the role again. Adding a page is adding a row here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+VIEWS = Path(__file__).resolve().parent / "views"
+
+#: Every role an account can hold (issue: sign-in and roles).
+ROLES: tuple[str, ...] = ("ministry", "evaluator", "pilot_site", "admin")
+READERS = frozenset({"ministry", "evaluator", "admin"})
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the app.
+
+    Parameters
+    ----------
+    key
+        Stable name, also the URL path (``/standards``).
+    file
+        The view file under ``app/views/``.
+    title_key
+        Message key of the page title (``nav.<key>``).
+    roles
+        The roles that may see the page.
+    default
+        Whether it is the landing page.
+    """
+
+    key: str
+    file: str
+    title_key: str
+    roles: frozenset[str]
+    default: bool = False
+
+    @property
+    def path(self) -> Path:
+        """The page file."""
+        return VIEWS / self.file
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("overview", "overview.py", "nav.overview", READERS, default=True),
+)
+
+
+def pages_for(role: str) -> tuple[PageSpec, ...]:
+    """Return the pages a role may see, in menu order.
+
+    Examples
+    --------
+    >>> [p.key for p in pages_for("ministry")]
+    ['overview']
+    """
+    return tuple(p for p in PAGES if role in p.roles)
