@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from app.nav import pages_for
 from app.connection import cursor, data_version, wait_for_warehouse, warehouse_path
+from app.nav import pages_for
 from app.session import language_switch, translator
 from etl.warehouse import NotAWarehouse, warehouse_exists
 

@@ -42,7 +42,9 @@ class Access:
     def __post_init__(self) -> None:
         if self.site_ids is not None:
             if isinstance(self.site_ids, str):
-                msg = f"Access.site_ids must be a tuple of site ids, not one string {self.site_ids!r}"
+                msg = (
+                    f"Access.site_ids must be a tuple of site ids, not one string {self.site_ids!r}"
+                )
                 raise TypeError(msg)
             object.__setattr__(self, "site_ids", tuple(sorted(set(self.site_ids))))
 
