@@ -31,10 +31,9 @@ from datasets.normalise.numbers import float_expr, integer_expr, money_expr, per
 from datasets.normalise.regions import region_expr
 from datasets.normalise.text import code_list_expr, identifier_expr, text_expr
 from datasets.normalise.width import folded_expr
+from datasets.problems import ERROR_COLUMNS, ROW, failures_to_rows
 from datasets.rules import Rule, column_rules, header, required_rule
 from datasets.spec import ColumnSpec, SourceSpec
-
-ROW = "_row"
 
 #: kind -> id of the value rule whose message explains the accepted spellings.
 _SHARED_RULE = {
@@ -201,8 +200,6 @@ def normalise_raw(
     >>> errors.select("row", "column", "value", "rule").rows()
     [(3, 'judge_id', None, 'required'), (3, 'score', '九十', 'not_a_number')]
     """
-    from datasets.validation import ERROR_COLUMNS, failures_to_rows
-
     scale = scale or {}
     frame = _prepare(spec, raw)
     value_rules = column_rules(spec)

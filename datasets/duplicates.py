@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from datasets.problems import ROW
 from datasets.spec import SourceSpec
-
-ROW = "_row"
 
 
 def _keyed(spec: SourceSpec, frame: pl.DataFrame, valid: pl.Series | None) -> pl.DataFrame:

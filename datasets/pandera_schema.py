@@ -19,10 +19,9 @@ import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaErrors
 
+from datasets.problems import ROW
 from datasets.rules import ERROR, Rule, all_rules
 from datasets.spec import SourceSpec
-
-ROW = "_row"
 
 _CACHE: dict[int, tuple[SourceSpec, pa.DataFrameSchema]] = {}
 

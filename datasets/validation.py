@@ -36,7 +36,8 @@ import polars as pl
 
 from datasets.casting import normalise_raw
 from datasets.duplicates import duplicate_warnings, rejected_duplicates
-from datasets.pandera_schema import ROW, run_schema
+from datasets.pandera_schema import run_schema
+from datasets.problems import ERROR_COLUMNS, ROW, empty_errors, failures_to_rows
 from datasets.references import local_standard_rules, reference_rules
 from datasets.rules import ERROR, WARNING, Rule, all_rules
 from datasets.spec import SourceSpec
@@ -50,14 +51,6 @@ __all__ = [
     "validate_typed",
 ]
 
-ERROR_COLUMNS: dict[str, pl.DataType] = {
-    "row": pl.Int64(),
-    "column": pl.Utf8(),
-    "value": pl.Utf8(),
-    "rule": pl.Utf8(),
-    "message_zh": pl.Utf8(),
-    "message_en": pl.Utf8(),
-}
 
 _FAILURES = {"index": pl.UInt32(), "key": pl.Utf8()}
 
@@ -107,11 +100,6 @@ class ValidationResult:
         return sorted(set(self.errors["row"].to_list()))
 
 
-def empty_errors() -> pl.DataFrame:
-    """An empty frame with :data:`ERROR_COLUMNS`."""
-    return pl.DataFrame(schema=ERROR_COLUMNS)
-
-
 def with_row_numbers(frame: pl.DataFrame) -> pl.DataFrame:
     """Add ``_row`` = 2..n+1 (the header is row 1) when the frame has none."""
     if ROW in frame.columns:
@@ -154,50 +142,6 @@ def evaluate_rules(frame: pl.DataFrame, rules: list[Rule]) -> pl.DataFrame:
         if failed[f"{i}"].any()
     ]
     return pl.concat(parts) if parts else pl.DataFrame(schema=_FAILURES)
-
-
-def failures_to_rows(
-    spec: SourceSpec, frame: pl.DataFrame, failures: pl.DataFrame, rules: list[Rule]
-) -> pl.DataFrame:
-    """Turn (index, rule key) failures into :data:`ERROR_COLUMNS` rows, sorted by row.
-
-    ``value`` is the failing column's value as text.
-    """
-    if failures.height == 0:
-        return empty_errors()
-    by_key = {r.key: r for r in rules}
-    unknown = set(failures["key"].unique().to_list()) - set(by_key)
-    if unknown:  # pragma: no cover - a rule was checked that is not registered
-        msg = f"failures of unregistered rules {sorted(unknown)} in source {spec.name}"
-        raise RuntimeError(msg)
-    meta = pl.DataFrame(
-        {
-            "key": list(by_key),
-            "column": [r.column for r in by_key.values()],
-            "rule": [r.id for r in by_key.values()],
-            "message_zh": [r.message_zh for r in by_key.values()],
-            "message_en": [r.message_en for r in by_key.values()],
-        }
-    )
-    joined = failures.join(meta, on="key", how="left")
-    parts = []
-    for column in joined["column"].unique().to_list():
-        part = joined.filter(pl.col("column") == column)
-        idx = part["index"]
-        parts.append(
-            part.with_columns(
-                frame[ROW].gather(idx).alias("row"),
-                frame[column].gather(idx).cast(pl.Utf8).alias("value"),
-            )
-        )
-    order = {name: i for i, name in enumerate(spec.column_names())}
-    return (
-        pl.concat(parts)
-        .with_columns(pl.col("column").replace_strict(order, default=len(order)).alias("_ord"))
-        .sort("row", "_ord", "rule")
-        .select(list(ERROR_COLUMNS))
-        .cast(ERROR_COLUMNS)
-    )
 
 
 def _duplicate_rows(spec: SourceSpec, frame: pl.DataFrame, dups: pl.DataFrame) -> pl.DataFrame:

@@ -45,8 +45,8 @@ from typing import Any
 
 import duckdb
 
+from etl.ingest_log import refuse
 from etl.landing import Landed, land, landed_path, safe_suffix, write_atomic
-from etl.pipeline import refuse
 from etl.queries import query
 from etl.refusal import FileRefused
 from etl.result import IngestResult, Progress

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import polars as pl
 
+from datasets.problems import ERROR_COLUMNS
 from etl.queries import query
 
 if TYPE_CHECKING:
@@ -33,15 +34,6 @@ _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 #: "unchanged": a catalogue update may list just code and status (issue 3,
 #: item 8). Every other source replaces the whole row, as the data model says.
 PATCH_SOURCES = frozenset({"standard"})
-
-ERROR_FRAME_SCHEMA: dict[str, pl.DataType] = {
-    "row": pl.Int64(),
-    "column": pl.Utf8(),
-    "value": pl.Utf8(),
-    "rule": pl.Utf8(),
-    "message_zh": pl.Utf8(),
-    "message_en": pl.Utf8(),
-}
 
 
 @dataclass(frozen=True)
@@ -298,7 +290,7 @@ def record_rejections(
     frame = errors.select(
         [
             pl.col(name).cast(dtype) if name in errors.columns else pl.lit(None, dtype).alias(name)
-            for name, dtype in ERROR_FRAME_SCHEMA.items()
+            for name, dtype in ERROR_COLUMNS.items()
         ]
     )
     with registered(con, "_stdeval_rejected", frame):

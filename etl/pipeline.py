@@ -4,9 +4,12 @@ Two entry points share the same validation and loading (this module):
 
 * :func:`etl.uploads.ingest_bytes` takes the raw bytes of an upload (CSV or
   XLSX) that the caller has already kept in the landing folder
-  (:mod:`etl.landing`); it is also importable from here;
+  (:mod:`etl.landing`) and builds on this module;
 * :func:`ingest_frame` takes a typed canonical frame, e.g. from the demo
   generator.
+
+The ingest-log rows of files that load nothing (refused, duplicate) are
+written by :mod:`etl.ingest_log`.
 
 Either way the file's accepted rows, its rejected rows and its ingest-log
 row are written in ONE transaction: all of them or none.
@@ -21,15 +24,12 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from etl import load
+from datasets.problems import ROW
+from etl import ingest_log, load
 from etl.context import warehouse_context
-from etl.queries import query
-from etl.refusal import FileRefused
 from etl.result import STATUSES, IngestResult, Progress, messages
 
 __all__ = ["STATUSES", "IngestResult", "Progress", "ingest_frame", "load_validated"]
-
-ROW = "_row"
 
 
 def _relabel(frame: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
@@ -64,64 +64,6 @@ def _superseded(typed: pl.DataFrame | None, warnings: pl.DataFrame) -> pl.DataFr
         return None
     rows = warnings.filter(pl.col("rule") == DUPLICATE_RULE)["row"].unique().implode()
     return typed.filter(pl.col(ROW).is_in(rows))
-
-
-def _begin(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("begin transaction")
-
-
-def _commit(con: duckdb.DuckDBPyConnection) -> None:
-    """Commit the file's transaction (a seam the crash-safety test interrupts)."""
-    con.execute("commit")
-
-
-def find_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[Any, ...] | None:
-    """Return (ingest_id, received_at, finished_at, file_name) of the load of these bytes, if any."""
-    rows = con.execute(query("find_loaded_ingest"), {"sha256": sha256}).fetchall()
-    return rows[0] if rows else None
-
-
-def _duplicate(
-    source: str, file_name: str, sha256: str, earlier: tuple[Any, ...], lang: str
-) -> IngestResult:
-    ingest_id, received_at, _finished, earlier_name = earlier
-    when = received_at.strftime("%Y-%m-%d %H:%M") if received_at else "?"
-    if lang == "zh":
-        reason = (
-            f"同一文件已于 {when} 导入（导入编号 {ingest_id}，文件名 {earlier_name}），未重复导入"
-        )
-    else:
-        reason = (
-            f"these exact bytes were already loaded on {when} (ingest {ingest_id}, "
-            f"file {earlier_name}); nothing was loaded again"
-        )
-    return IngestResult(source, file_name, sha256, "duplicate", reason=reason)
-
-
-def refuse(
-    con: duckdb.DuckDBPyConnection | None,
-    *,
-    source: str,
-    file_name: str,
-    sha256: str | None,
-    refusal: FileRefused,
-    uploader: str,
-    received_at: datetime,
-    lang: str,
-    dry_run: bool = False,
-) -> IngestResult:
-    """Record a refused file in the ingest log (unless dry run) and return its result."""
-    result = IngestResult(source, file_name, sha256, "refused", reason=refusal.reason(lang))
-    if con is not None and sha256 is not None and not dry_run:
-        summary = {
-            "rule": refusal.rule,
-            "reason_zh": refusal.reason_zh,
-            "reason_en": refusal.reason_en,
-        }
-        _log_nothing_loaded(
-            con, result, uploader=uploader, received_at=received_at, summary=summary
-        )
-    return result
 
 
 def load_validated(
@@ -187,12 +129,12 @@ def load_validated(
     if progress:
         progress("load", 0, accepted.height)
     loaded_at = datetime.now()
-    _begin(con)
+    ingest_log.begin(con)
     try:
-        earlier = find_loaded(con, sha256)
+        earlier = ingest_log.find_loaded(con, sha256)
         if earlier is not None:
             con.execute("rollback")
-            return _duplicate(spec.name, file_name, sha256, earlier, lang)
+            return ingest_log.duplicate_result(spec.name, file_name, sha256, earlier, lang)
         if not refused:
             outcome = load.upsert_rows(
                 con, spec, accepted, sha256=sha256, loaded_at=loaded_at, superseded=superseded
@@ -220,7 +162,7 @@ def load_validated(
         load.record_rejections(
             con, source=spec.name, sha256=sha256, ingest_id=result.ingest_id, errors=errors
         )
-        _commit(con)
+        ingest_log.commit(con)
     except BaseException:
         con.execute("rollback")
         raise
@@ -276,9 +218,9 @@ def ingest_frame(
     received = received_at or datetime.now()
     if ROW not in frame.columns:
         frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-    earlier = find_loaded(con, sha256)
+    earlier = ingest_log.find_loaded(con, sha256)
     if earlier is not None:
-        return _duplicate(source, file_name, sha256, earlier, lang)
+        return ingest_log.duplicate_result(source, file_name, sha256, earlier, lang)
     if progress:
         progress("validate", 0, frame.height)
     context = warehouse_context(con, allowed_site_ids=allowed_site_ids)
@@ -300,54 +242,3 @@ def ingest_frame(
         progress=progress,
         typed=frame,
     )
-
-
-def _log_duplicate(
-    con: duckdb.DuckDBPyConnection, result: IngestResult, *, uploader: str, received_at: datetime
-) -> None:
-    """Record the second receipt of loaded bytes (status ``duplicate``, nothing loaded)."""
-    _log_nothing_loaded(con, result, uploader=uploader, received_at=received_at, summary=None)
-
-
-def _log_nothing_loaded(
-    con: duckdb.DuckDBPyConnection,
-    result: IngestResult,
-    *,
-    uploader: str,
-    received_at: datetime,
-    summary: dict[str, Any] | None,
-) -> None:
-    """Write the ingest-log row of a file that loaded no row (refused or duplicate)."""
-    _begin(con)
-    try:
-        result.ingest_id = load.record_ingest(
-            con,
-            sha256=result.sha256,
-            source=result.source,
-            file_name=result.file,
-            uploader=uploader,
-            received_at=received_at,
-            finished_at=datetime.now(),
-            rows_read=0,
-            rows_accepted=0,
-            rows_rejected=0,
-            rows_replaced=0,
-            warnings=0,
-            status=result.status,
-            error_summary=summary,
-        )
-        _commit(con)
-    except BaseException:
-        con.execute("rollback")
-        raise
-
-
-def __getattr__(name: str) -> Any:
-    # ``ingest_bytes`` lives in etl.uploads (which builds on this module);
-    # it is offered here too so that callers find both entry points in one place.
-    if name == "ingest_bytes":
-        from etl.uploads import ingest_bytes
-
-        return ingest_bytes
-    msg = f"module 'etl.pipeline' has no attribute {name!r}"
-    raise AttributeError(msg)

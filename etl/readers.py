@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from datasets.problems import ROW
 from etl.encoding import OLE2_MAGIC, ZIP_MAGIC, decode_text
 from etl.percent_cells import find_percent_cells
 from etl.refusal import FileRefused
 
-ROW = "_row"
 #: How many rows at the top of a file may hold titles and notes above the header.
 HEADER_SEARCH_ROWS = 30
 _SEPARATORS = (",", "\t", ";", "|")

@@ -16,8 +16,10 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from datasets.problems import ERROR_COLUMNS, ROW
 from etl.context import warehouse_context
-from etl.pipeline import ROW, _duplicate, _log_duplicate, find_loaded, load_validated, refuse
+from etl.ingest_log import duplicate_result, find_loaded, log_duplicate, refuse
+from etl.pipeline import load_validated
 from etl.refusal import FileRefused
 from etl.result import IngestResult, Progress
 
@@ -62,8 +64,6 @@ def _header_score(spec: Any) -> Callable[[list[str]], int]:
 
 
 def _unknown_column_warnings(unknown: Iterable[str], header_row: int) -> pl.DataFrame:
-    from datasets.validation import ERROR_COLUMNS
-
     names = [u for u in unknown if u]
     return pl.DataFrame(
         {
@@ -175,9 +175,9 @@ def ingest_bytes(
     received = received_at or datetime.now()
     earlier = find_loaded(con, sha)
     if earlier is not None:
-        result = _duplicate(source, file_name, sha, earlier, lang)
+        result = duplicate_result(source, file_name, sha, earlier, lang)
         if not dry_run:
-            _log_duplicate(con, result, uploader=uploader, received_at=received)
+            log_duplicate(con, result, uploader=uploader, received_at=received)
         return result
     if progress:
         progress("read", 0, len(data))

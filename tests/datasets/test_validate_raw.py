@@ -8,8 +8,9 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
+from datasets.problems import ERROR_COLUMNS
 from datasets.sources import get_source
-from datasets.validation import ERROR_COLUMNS, ValidationContext, normalise_raw, validate_raw
+from datasets.validation import ValidationContext, normalise_raw, validate_raw
 from tests.datasets.conftest import CODE
 
 FEEDBACK = get_source("feedback")

@@ -8,9 +8,10 @@ import numpy as np
 import polars as pl
 import pytest
 
+from datasets.problems import ERROR_COLUMNS
 from datasets.rules import column_rules
 from datasets.sources import get_source
-from datasets.validation import ERROR_COLUMNS, ValidationContext, validate_typed
+from datasets.validation import ValidationContext, validate_typed
 from tests.datasets.conftest import CODE, GOOD_ROWS, good_frame, typed_frame
 
 FEEDBACK = get_source("feedback")

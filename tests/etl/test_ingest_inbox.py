@@ -41,7 +41,7 @@ con.close()
 LOADER = """
 import pathlib, sys, time
 import etl.inbox
-import etl.pipeline
+import etl.ingest_log
 marker = pathlib.Path(sys.argv[2])
 
 def hang(*args, **kwargs):
@@ -49,7 +49,7 @@ def hang(*args, **kwargs):
     time.sleep(600)
 
 if sys.argv[3] == "before-commit":
-    etl.pipeline._commit = hang
+    etl.ingest_log.commit = hang
 else:
     etl.inbox._finish = hang
 from etl.warehouse import connect

@@ -1,0 +1,126 @@
+"""The ingest-log rows of files that load no row: refused and duplicate.
+
+A file that loads rows writes its ingest-log row in the same transaction
+as its rows (:func:`etl.pipeline.load_validated`); the files that load
+nothing are recorded here, each in a transaction of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from etl import load
+from etl.queries import query
+from etl.refusal import FileRefused
+from etl.result import IngestResult
+
+__all__ = [
+    "begin",
+    "commit",
+    "duplicate_result",
+    "find_loaded",
+    "log_duplicate",
+    "log_nothing_loaded",
+    "refuse",
+]
+
+
+def begin(con: duckdb.DuckDBPyConnection) -> None:
+    """Open the transaction of one file."""
+    con.execute("begin transaction")
+
+
+def commit(con: duckdb.DuckDBPyConnection) -> None:
+    """Commit the file's transaction (a seam the crash-safety test interrupts)."""
+    con.execute("commit")
+
+
+def find_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[Any, ...] | None:
+    """Return (ingest_id, received_at, finished_at, file_name) of the load of these bytes, if any."""
+    rows = con.execute(query("find_loaded_ingest"), {"sha256": sha256}).fetchall()
+    return rows[0] if rows else None
+
+
+def duplicate_result(
+    source: str, file_name: str, sha256: str, earlier: tuple[Any, ...], lang: str
+) -> IngestResult:
+    """The result of bytes already loaded (``earlier`` from :func:`find_loaded`): nothing loaded."""
+    ingest_id, received_at, _finished, earlier_name = earlier
+    when = received_at.strftime("%Y-%m-%d %H:%M") if received_at else "?"
+    if lang == "zh":
+        reason = (
+            f"同一文件已于 {when} 导入（导入编号 {ingest_id}，文件名 {earlier_name}），未重复导入"
+        )
+    else:
+        reason = (
+            f"these exact bytes were already loaded on {when} (ingest {ingest_id}, "
+            f"file {earlier_name}); nothing was loaded again"
+        )
+    return IngestResult(source, file_name, sha256, "duplicate", reason=reason)
+
+
+def refuse(
+    con: duckdb.DuckDBPyConnection | None,
+    *,
+    source: str,
+    file_name: str,
+    sha256: str | None,
+    refusal: FileRefused,
+    uploader: str,
+    received_at: datetime,
+    lang: str,
+    dry_run: bool = False,
+) -> IngestResult:
+    """Record a refused file in the ingest log (unless dry run) and return its result."""
+    result = IngestResult(source, file_name, sha256, "refused", reason=refusal.reason(lang))
+    if con is not None and sha256 is not None and not dry_run:
+        summary = {
+            "rule": refusal.rule,
+            "reason_zh": refusal.reason_zh,
+            "reason_en": refusal.reason_en,
+        }
+        log_nothing_loaded(con, result, uploader=uploader, received_at=received_at, summary=summary)
+    return result
+
+
+def log_duplicate(
+    con: duckdb.DuckDBPyConnection, result: IngestResult, *, uploader: str, received_at: datetime
+) -> None:
+    """Record the second receipt of loaded bytes (status ``duplicate``, nothing loaded)."""
+    log_nothing_loaded(con, result, uploader=uploader, received_at=received_at, summary=None)
+
+
+def log_nothing_loaded(
+    con: duckdb.DuckDBPyConnection,
+    result: IngestResult,
+    *,
+    uploader: str,
+    received_at: datetime,
+    summary: dict[str, Any] | None,
+) -> None:
+    """Write the ingest-log row of a file that loaded no row (refused or duplicate)."""
+    begin(con)
+    try:
+        result.ingest_id = load.record_ingest(
+            con,
+            sha256=result.sha256,
+            source=result.source,
+            file_name=result.file,
+            uploader=uploader,
+            received_at=received_at,
+            finished_at=datetime.now(),
+            rows_read=0,
+            rows_accepted=0,
+            rows_rejected=0,
+            rows_replaced=0,
+            warnings=0,
+            status=result.status,
+            error_summary=summary,
+        )
+        commit(con)
+    except BaseException:
+        con.execute("rollback")
+        raise
