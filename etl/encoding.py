@@ -167,9 +167,13 @@ def decode_text(data: bytes) -> Decoded:
             text = None
         if text is not None and not _looks_binary(text):
             return Decoded(text.encode("utf-8"), guessed)
+    zh = f"无法识别文件的文字编码（不是 UTF-8，也不是 GBK/GB18030），{_SAVE_AS_ZH}"
+    en = (
+        "the file's text encoding is neither UTF-8 nor GBK/GB18030 and could not be "
+        f"recognised; {_SAVE_AS_EN}"
+    )
     raise FileRefused(
-        f"无法识别文件的文字编码（不是 UTF-8，也不是 GBK/GB18030），{_SAVE_AS_ZH}",
-        f"the file's text encoding is neither UTF-8 nor GBK/GB18030 and could not be "
-        f"recognised; {_SAVE_AS_EN}",
+        zh,
+        en,
         rule="encoding",
     )

@@ -45,6 +45,7 @@ from typing import Any
 
 import duckdb
 
+from datasets.messages import Message
 from etl.ingest_log import refuse
 from etl.landing import Landed, land, landed_path, safe_suffix, write_atomic
 from etl.queries import query
@@ -267,8 +268,11 @@ def _finalised(con: duckdb.DuckDBPyConnection, entry: InboxEntry) -> IngestResul
         summary,
     ) = rows[0]
     details = json.loads(summary) if summary else {}
-    reason = details.get(f"reason_{entry.lang}") if isinstance(details, dict) else None
-    message = "message_zh" if entry.lang == "zh" else "message_en"
+    reason = (
+        Message(details["reason_zh"], details["reason_en"])
+        if isinstance(details, dict) and "reason_zh" in details
+        else None
+    )
     errors = (
         [
             {
@@ -276,7 +280,8 @@ def _finalised(con: duckdb.DuckDBPyConnection, entry: InboxEntry) -> IngestResul
                 "column": r[1],
                 "value": r[2],
                 "rule": r[3],
-                "message": r[4] if message == "message_zh" else r[5],
+                "message_zh": r[4],
+                "message_en": r[5],
             }
             # This ingest's errors only: the same bytes may have been received before.
             for r in con.execute(query("select_rejected_rows"), {"ingest_id": ingest_id}).fetchall()
@@ -329,7 +334,6 @@ def process_entry(
                 refusal=lost,
                 uploader=entry.uploader,
                 received_at=entry.received,
-                lang=entry.lang,
                 dry_run=entry.dry_run,
             )
         else:
@@ -344,7 +348,6 @@ def process_entry(
                 uploader=entry.uploader,
                 dry_run=entry.dry_run,
                 strict=entry.strict,
-                lang=entry.lang,
                 received_at=entry.received,
                 progress=progress,
             )
@@ -365,19 +368,14 @@ def _finish(entry: InboxEntry, result: IngestResult, landing: Path | None) -> No
 
 
 def _internal_error(entry: InboxEntry, exc: BaseException) -> IngestResult:
-    if entry.lang == "zh":
-        reason = (
-            f"处理该文件时发生内部错误（{type(exc).__name__}: {exc}）；文件已保存"
-            f"（sha256 {entry.sha256[:12]}…），请联系管理员"
-        )
-    else:
-        reason = (
-            f"internal error while processing the file ({type(exc).__name__}: {exc}); "
-            f"the file is kept (sha256 {entry.sha256[:12]}…); contact the administrator"
-        )
-    return IngestResult(
-        entry.source, entry.file_name, entry.sha256, "refused", reason=" ".join(reason.split())
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+    reason = Message(
+        f"处理该文件时发生内部错误（{detail}）；文件已保存"
+        f"（sha256 {entry.sha256[:12]}…），请联系管理员",
+        f"internal error while processing the file ({detail}); "
+        f"the file is kept (sha256 {entry.sha256[:12]}…); contact the administrator",
     )
+    return IngestResult(entry.source, entry.file_name, entry.sha256, "refused", reason=reason)
 
 
 def process_inbox(

@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 
+from datasets.messages import Message
 from etl import load
 from etl.queries import query
 from etl.refusal import FileRefused
@@ -45,20 +46,16 @@ def find_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[Any, ...] 
 
 
 def duplicate_result(
-    source: str, file_name: str, sha256: str, earlier: tuple[Any, ...], lang: str
+    source: str, file_name: str, sha256: str, earlier: tuple[Any, ...]
 ) -> IngestResult:
     """The result of bytes already loaded (``earlier`` from :func:`find_loaded`): nothing loaded."""
     ingest_id, received_at, _finished, earlier_name = earlier
     when = received_at.strftime("%Y-%m-%d %H:%M") if received_at else "?"
-    if lang == "zh":
-        reason = (
-            f"同一文件已于 {when} 导入（导入编号 {ingest_id}，文件名 {earlier_name}），未重复导入"
-        )
-    else:
-        reason = (
-            f"these exact bytes were already loaded on {when} (ingest {ingest_id}, "
-            f"file {earlier_name}); nothing was loaded again"
-        )
+    reason = Message(
+        f"同一文件已于 {when} 导入（导入编号 {ingest_id}，文件名 {earlier_name}），未重复导入",
+        f"these exact bytes were already loaded on {when} (ingest {ingest_id}, "
+        f"file {earlier_name}); nothing was loaded again",
+    )
     return IngestResult(source, file_name, sha256, "duplicate", reason=reason)
 
 
@@ -71,11 +68,10 @@ def refuse(
     refusal: FileRefused,
     uploader: str,
     received_at: datetime,
-    lang: str,
     dry_run: bool = False,
 ) -> IngestResult:
     """Record a refused file in the ingest log (unless dry run) and return its result."""
-    result = IngestResult(source, file_name, sha256, "refused", reason=refusal.reason(lang))
+    result = IngestResult(source, file_name, sha256, "refused", reason=refusal.message)
     if con is not None and sha256 is not None and not dry_run:
         summary = {
             "rule": refusal.rule,

@@ -24,10 +24,11 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from datasets.messages import Message
 from datasets.problems import ROW
 from etl import ingest_log, load
 from etl.context import warehouse_context
-from etl.result import STATUSES, IngestResult, Progress, messages
+from etl.result import STATUSES, IngestResult, Progress, problems
 
 __all__ = ["STATUSES", "IngestResult", "Progress", "ingest_frame", "load_validated"]
 
@@ -76,7 +77,6 @@ def load_validated(
     sha256: str,
     uploader: str,
     received_at: datetime,
-    lang: str,
     labels: dict[str, str] | None = None,
     dry_run: bool = False,
     strict: bool = False,
@@ -108,8 +108,8 @@ def load_validated(
         rows_accepted=accepted.height,
         rows_rejected=rejected_rows,
         warnings=warnings.height,
-        errors=messages(errors, lang, {}),
-        warning_details=messages(warnings, lang, labels),
+        errors=problems(errors, {}),
+        warning_details=problems(warnings, labels),
     )
     superseded = _superseded(typed, warnings)
     if dry_run:
@@ -125,7 +125,7 @@ def load_validated(
             f"strict mode: {rejected_rows} rows have errors, so nothing was loaded; "
             "correct them and upload again"
         )
-        result.reason = strict_zh if lang == "zh" else strict_en
+        result.reason = Message(strict_zh, strict_en)
     if progress:
         progress("load", 0, accepted.height)
     loaded_at = datetime.now()
@@ -134,7 +134,7 @@ def load_validated(
         earlier = ingest_log.find_loaded(con, sha256)
         if earlier is not None:
             con.execute("rollback")
-            return ingest_log.duplicate_result(spec.name, file_name, sha256, earlier, lang)
+            return ingest_log.duplicate_result(spec.name, file_name, sha256, earlier)
         if not refused:
             outcome = load.upsert_rows(
                 con, spec, accepted, sha256=sha256, loaded_at=loaded_at, superseded=superseded
@@ -180,7 +180,6 @@ def ingest_frame(
     sha256: str,
     uploader: str = "demo",
     progress: Progress | None = None,
-    lang: str = "en",
     dry_run: bool = False,
     strict: bool = False,
     allowed_site_ids: Iterable[str] | None = None,
@@ -220,7 +219,7 @@ def ingest_frame(
         frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     earlier = ingest_log.find_loaded(con, sha256)
     if earlier is not None:
-        return ingest_log.duplicate_result(source, file_name, sha256, earlier, lang)
+        return ingest_log.duplicate_result(source, file_name, sha256, earlier)
     if progress:
         progress("validate", 0, frame.height)
     context = warehouse_context(con, allowed_site_ids=allowed_site_ids)
@@ -236,7 +235,6 @@ def ingest_frame(
         sha256=sha256,
         uploader=uploader,
         received_at=received,
-        lang=lang,
         dry_run=dry_run,
         strict=strict,
         progress=progress,

@@ -353,9 +353,11 @@ def read_excel_bytes(
         chosen = int(sheet) - 1
     else:
         listed = "、".join(names)
+        zh = f"工作簿中没有名为“{sheet}”的工作表；现有工作表：{listed}"
+        en = f"the workbook has no sheet named {sheet!r}; its sheets are: {', '.join(names)}"
         raise FileRefused(
-            f"工作簿中没有名为“{sheet}”的工作表；现有工作表：{listed}",
-            f"the workbook has no sheet named {sheet!r}; its sheets are: {', '.join(names)}",
+            zh,
+            en,
             rule="sheet",
         )
     try:

@@ -7,8 +7,10 @@ traceback, and exits with status 1.
 
 from __future__ import annotations
 
+from datasets.messages import BilingualError, Message
 
-class FileRefused(Exception):
+
+class FileRefused(BilingualError):
     """A file that cannot be ingested at all (unreadable, empty, a required column missing...).
 
     Parameters
@@ -21,16 +23,22 @@ class FileRefused(Exception):
     Examples
     --------
     >>> err = FileRefused("文件为空", "the file is empty", rule="empty")
-    >>> err.reason("en")
-    'the file is empty'
+    >>> err.text("en"), err.rule
+    ('the file is empty', 'empty')
+    >>> err.message
+    Message(zh='文件为空', en='the file is empty')
     """
 
     def __init__(self, reason_zh: str, reason_en: str, *, rule: str = "refused") -> None:
-        super().__init__(reason_en)
-        self.reason_zh = reason_zh
-        self.reason_en = reason_en
+        super().__init__(Message(reason_zh, reason_en))
         self.rule = rule
 
-    def reason(self, lang: str) -> str:
-        """Return the reason in ``lang`` (``zh`` or ``en``)."""
-        return self.reason_zh if lang == "zh" else self.reason_en
+    @property
+    def reason_zh(self) -> str:
+        """The reason in Simplified Chinese."""
+        return self.message.zh
+
+    @property
+    def reason_en(self) -> str:
+        """The reason in English."""
+        return self.message.en

@@ -8,6 +8,8 @@ from typing import Any
 
 import polars as pl
 
+from datasets.messages import Message
+
 #: ``progress(stage, done, total)``: stage is ``read``, ``validate`` or ``load``.
 Progress = Callable[[str, int, int], None]
 
@@ -20,11 +22,12 @@ STATUSES = ("loaded", "duplicate", "refused", "dry_run")
 class IngestResult:
     """What happened to one file (one JSON line of ``stdeval ingest --json``).
 
-    ``errors`` holds one ``{row, column, value, rule, message}`` per problem,
-    the message in the user's language (both languages stay in the
-    warehouse's ``rejected_row``). ``reason`` is the one-line reason of a
-    refused or duplicate file. ``warning_details`` lists the warnings
-    (``warnings`` counts them), shaped like ``errors``.
+    Every text keeps both languages until it is shown: ``reason`` (the
+    one-line reason of a refused or duplicate file) is a
+    :class:`~datasets.messages.Message`, and each of ``errors`` (one
+    ``{row, column, value, rule, message_zh, message_en}`` per problem) and
+    ``warning_details`` (``warnings`` counts them, shaped like ``errors``)
+    carries both messages. :meth:`to_json` with a language renders them.
     """
 
     source: str
@@ -37,25 +40,45 @@ class IngestResult:
     rows_replaced: int = 0
     warnings: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
-    reason: str | None = None
+    reason: Message | None = None
     warning_details: list[dict[str, Any]] = field(default_factory=list)
     ingest_id: int | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        """Return the result as a JSON-ready dict (the ``--json`` line).
+    def reason_text(self, lang: str) -> str | None:
+        """The reason in ``lang``, or ``None`` when the file was loaded."""
+        return None if self.reason is None else self.reason.text(lang)
+
+    def to_json(self, lang: str | None = None) -> dict[str, Any]:
+        """Return the result as a JSON-ready dict.
+
+        With ``lang``: the ``--json`` line a user reads, the reason and each
+        problem's ``message`` in that language. Without: both languages
+        (``reason`` as ``{"zh", "en"}``), as the inbox's results files keep it.
 
         Examples
         --------
-        >>> IngestResult("feedback", "a.csv", "ab", "duplicate").to_json()["status"]
-        'duplicate'
+        >>> r = IngestResult("feedback", "a.csv", "ab", "duplicate", reason=Message("重复", "again"))
+        >>> r.to_json("en")["reason"], r.to_json()["reason"]
+        ('again', {'zh': '重复', 'en': 'again'})
+        >>> IngestResult.from_json(r.to_json()) == r
+        True
         """
-        return asdict(self)
+        data = asdict(self)
+        if lang is None:
+            data["reason"] = None if self.reason is None else self.reason.to_json()
+            return data
+        data["reason"] = self.reason_text(lang)
+        for key in ("errors", "warning_details"):
+            data[key] = [_shown(problem, lang) for problem in data[key]]
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> IngestResult:
-        """Rebuild a result from :meth:`to_json` output (results files of the inbox)."""
+        """Rebuild a result from :meth:`to_json` output without a language (results files)."""
         known = set(cls.__dataclass_fields__)
-        return cls(**{k: v for k, v in data.items() if k in known})
+        fields = {k: v for k, v in data.items() if k in known}
+        fields["reason"] = Message.from_json(fields.get("reason"))
+        return cls(**fields)
 
     @property
     def failed(self) -> bool:
@@ -63,18 +86,28 @@ class IngestResult:
         return self.status == "refused"
 
 
-def messages(frame: pl.DataFrame, lang: str, labels: dict[str, str]) -> list[dict[str, Any]]:
-    """Turn an error or warning frame into ``{row, column, value, rule, message}`` dicts."""
+def _shown(problem: dict[str, Any], lang: str) -> dict[str, Any]:
+    """One problem as a user reads it: ``message`` in ``lang`` instead of both."""
+    message = Message(str(problem.get("message_zh") or ""), str(problem.get("message_en") or ""))
+    shown = {k: v for k, v in problem.items() if k not in {"message_zh", "message_en"}}
+    shown["message"] = problem.get("message") or message.text(lang)
+    return shown
+
+
+def problems(frame: pl.DataFrame | None, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Turn an error or warning frame into ``{row, column, value, rule, message_zh, message_en}``.
+
+    ``labels`` maps canonical column names to the header the file used.
+    """
     if frame is None or frame.height == 0:
         return []
-    message = "message_zh" if lang == "zh" else "message_en"
+    column = pl.col("column").cast(pl.Utf8)
     out = frame.select(
         pl.col("row").cast(pl.Int64),
-        pl.col("column").cast(pl.Utf8).replace(labels)
-        if labels
-        else pl.col("column").cast(pl.Utf8),
+        column.replace(labels) if labels else column,
         pl.col("value").cast(pl.Utf8),
         pl.col("rule").cast(pl.Utf8),
-        pl.col(message).cast(pl.Utf8).alias("message"),
+        pl.col("message_zh").cast(pl.Utf8),
+        pl.col("message_en").cast(pl.Utf8),
     )
     return out.to_dicts()

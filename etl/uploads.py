@@ -135,7 +135,6 @@ def ingest_bytes(
     uploader: str = "cli",
     dry_run: bool = False,
     strict: bool = False,
-    lang: str = "zh",
     received_at: datetime | None = None,
     allowed_site_ids: Iterable[str] | None = None,
     progress: Progress | None = None,
@@ -163,8 +162,6 @@ def ingest_bytes(
         (1-based, as the user sees it; default: found).
     dry_run, strict
         Validate only; or load nothing if any row fails.
-    lang
-        Language of the messages returned (``zh`` or ``en``).
     """
     from datasets.headers import map_headers
     from datasets.sources import get_source
@@ -175,7 +172,7 @@ def ingest_bytes(
     received = received_at or datetime.now()
     earlier = find_loaded(con, sha)
     if earlier is not None:
-        result = duplicate_result(source, file_name, sha, earlier, lang)
+        result = duplicate_result(source, file_name, sha, earlier)
         if not dry_run:
             log_duplicate(con, result, uploader=uploader, received_at=received)
         return result
@@ -200,7 +197,6 @@ def ingest_bytes(
             refusal=refused,
             uploader=uploader,
             received_at=received,
-            lang=lang,
             dry_run=dry_run,
         )
     if progress:
@@ -228,7 +224,6 @@ def ingest_bytes(
         sha256=sha,
         uploader=uploader,
         received_at=received,
-        lang=lang,
         labels=labels,
         dry_run=dry_run,
         strict=strict,

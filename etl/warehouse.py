@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from datasets import reference_data
+from datasets.messages import BilingualError, Message
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -61,17 +62,21 @@ def latest_version() -> int:
 _DUCKDB_MAGIC = b"DUCK"
 
 
-class NotAWarehouse(ValueError):
+class NotAWarehouse(BilingualError, ValueError):
     """The file at a warehouse path is not a stdeval warehouse.
 
-    ``str()`` of the error is one line in Chinese and English.
+    ``str()`` of the error is one line in Chinese and English; ``text(lang)``
+    gives one language.
     """
 
     def __init__(self, path: Path, why_zh: str, why_en: str) -> None:
         self.path = path
-        self.message_zh = f"{path} 不是 stdeval 数据仓库（{why_zh}）；请检查 --db 或 STDEVAL_DB"
-        self.message_en = f"{path} is not a stdeval warehouse ({why_en}); check --db or STDEVAL_DB"
-        super().__init__(f"{self.message_zh} / {self.message_en}")
+        super().__init__(
+            Message(
+                f"{path} 不是 stdeval 数据仓库（{why_zh}）；请检查 --db 或 STDEVAL_DB",
+                f"{path} is not a stdeval warehouse ({why_en}); check --db or STDEVAL_DB",
+            )
+        )
 
 
 def warehouse_exists(path: str | Path) -> bool:

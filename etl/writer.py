@@ -68,7 +68,8 @@ def run_or_wait(
     """
     foreign = [e.file_name for e in entries if not e.belongs_to(db)]
     if foreign:
-        raise ValueError(f"inbox entries {foreign} were sent to another warehouse than {db}")
+        msg = f"inbox entries {foreign} were sent to another warehouse than {db}"
+        raise ValueError(msg)
     done: dict[str, IngestResult] = {}
     start = time.monotonic()
     while True:

@@ -16,6 +16,7 @@ import numbers
 from collections.abc import Mapping
 from typing import Any
 
+from datasets.messages import BilingualError, Message
 from metrics.numbers import as_typed, is_number
 
 __all__ = [
@@ -31,19 +32,22 @@ __all__ = [
 ]
 
 
-class ConfigError(ValueError):
-    """An indicator config that cannot be used; the message is in English and Chinese."""
+class ConfigError(BilingualError, ValueError):
+    """An indicator config that cannot be used; the message is in Chinese and English."""
 
 
 def fail(en: str, zh: str) -> ConfigError:
-    """The error for a config problem, said in English and in Chinese on one line.
+    """The error for a config problem, carrying both languages until it is shown.
 
     Examples
     --------
-    >>> str(fail("version is required", "必须填写 version"))
-    'indicator config: version is required / 指标配置错误：必须填写 version'
+    >>> err = fail("version is required", "必须填写 version")
+    >>> err.text("en")
+    'indicator config: version is required'
+    >>> str(err)
+    '指标配置错误：必须填写 version / indicator config: version is required'
     """
-    return ConfigError(f"indicator config: {en} / 指标配置错误：{zh}")
+    return ConfigError(Message(f"指标配置错误：{zh}", f"indicator config: {en}"))
 
 
 def key_name(where: str, key: str | int) -> str:

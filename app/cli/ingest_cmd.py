@@ -22,6 +22,8 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from app.cli.options import DbOption, message_language, require_source
+from datasets.messages import Message
+from etl.result import IngestResult
 from etl.settings import data_dir, db_path
 
 EXIT_REFUSED = 1
@@ -35,10 +37,6 @@ _STAGES = {
 }
 
 
-def _say(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
-
-
 def _uploader() -> str:
     """Who sends files from the command line: ``cli:<login name>`` for the ingest log."""
     try:
@@ -47,16 +45,16 @@ def _uploader() -> str:
         return "cli"
 
 
-def _read(path: Path, lang: str) -> tuple[bytes | None, str | None]:
+def _read(path: Path) -> tuple[bytes | None, Message | None]:
     try:
         return path.read_bytes(), None
     except FileNotFoundError:
-        return None, _say(lang, f"找不到文件 {path}", f"file not found: {path}")
+        return None, Message(f"找不到文件 {path}", f"file not found: {path}")
     except IsADirectoryError:
-        return None, _say(lang, f"{path} 是文件夹，不是文件", f"{path} is a folder, not a file")
+        return None, Message(f"{path} 是文件夹，不是文件", f"{path} is a folder, not a file")
     except OSError as exc:
-        return None, _say(
-            lang, f"无法读取文件 {path}（{exc.strerror}）", f"cannot read {path} ({exc.strerror})"
+        return None, Message(
+            f"无法读取文件 {path}（{exc.strerror}）", f"cannot read {path} ({exc.strerror})"
         )
 
 
@@ -87,14 +85,13 @@ def _print_human(console: Console, result: dict, lang: str) -> None:
     }[lang].get(status, status)
     head = f"[{colour}]{label}[/{colour}] {result['file']}"
     if status in {"loaded", "dry_run"} or (status == "refused" and result["rows_read"]):
-        head += _say(
-            lang,
+        head += Message(
             f"：读取 {result['rows_read']} 行，接受 {result['rows_accepted']}，"
             f"拒收 {result['rows_rejected']}，替换 {result['rows_replaced']}，警告 {result['warnings']}",
             f": {result['rows_read']} rows read, {result['rows_accepted']} accepted, "
             f"{result['rows_rejected']} rejected, {result['rows_replaced']} replaced, "
             f"{result['warnings']} warnings",
-        )
+        ).text(lang)
     console.print(head, highlight=False)
     if result.get("reason"):
         console.print(f"  {result['reason']}", highlight=False, markup=False)
@@ -102,7 +99,9 @@ def _print_human(console: Console, result: dict, lang: str) -> None:
     if not problems:
         return
     table = Table(show_edge=False, pad_edge=False)
-    for name in _say(lang, "行|列|值|规则|说明", "row|column|value|rule|message").split("|"):
+    for name in (
+        Message("行|列|值|规则|说明", "row|column|value|rule|message").text(lang).split("|")
+    ):
         table.add_column(name, overflow="fold")
     for item in problems[:SHOWN_ERRORS]:
         value = "" if item["value"] is None else str(item["value"])
@@ -117,11 +116,10 @@ def _print_human(console: Console, result: dict, lang: str) -> None:
     more = len(problems) - SHOWN_ERRORS
     if more > 0:
         console.print(
-            _say(
-                lang,
+            Message(
                 f"  ……另有 {more} 条（--json 输出全部；数据仓库 rejected_row 表中也有）",
                 f"  … and {more} more (all of them with --json and in rejected_row)",
-            )
+            ).text(lang)
         )
 
 
@@ -189,11 +187,10 @@ def register(app: typer.Typer) -> None:
             raise
         except KeyboardInterrupt:
             typer.echo(
-                _say(
-                    language,
+                Message(
                     "已中断；已接收的文件保存在收件箱中，稍后会被导入",
                     "interrupted; received files stay in the inbox and will be loaded",
-                ),
+                ).text(language),
                 err=True,
             )
             raise typer.Exit(130) from None
@@ -206,13 +203,12 @@ def register(app: typer.Typer) -> None:
             except OSError:
                 where = "-"
             typer.echo(
-                _say(
-                    language,
+                Message(
                     f"内部错误：{type(exc).__name__}: {exc}（详情见 {where}）；"
                     "文件已保存在收件箱，请把该日志发给系统管理员",
                     f"internal error: {type(exc).__name__}: {exc} (details in {where}); "
                     "the files are kept in the inbox: send that log to the administrator",
-                ),
+                ).text(language),
                 err=True,
             )
             raise typer.Exit(EXIT_REFUSED) from None
@@ -261,15 +257,14 @@ def _run(
     try:
         _check_warehouse(path)
     except NotAWarehouse as exc:
-        typer.echo(exc.message_zh if lang == "zh" else exc.message_en, err=True)
+        typer.echo(exc.text(lang), err=True)
         return EXIT_USAGE
     if not warehouse_exists(path):
         typer.echo(
-            _say(
-                lang,
+            Message(
                 f"找不到数据仓库 {path}：请先运行 `stdeval init` 或 `stdeval demo`",
                 f"warehouse {path} not found: run `stdeval init` or `stdeval demo` first",
-            ),
+            ).text(lang),
             err=True,
         )
         return EXIT_USAGE
@@ -277,27 +272,12 @@ def _run(
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     interactive = sys.stdout.isatty() and not as_json
-    results: list[dict | None] = []
+    results: list[IngestResult | None] = []
     entries = []
     for file in files:
-        data, problem = _read(file, lang)
+        data, problem = _read(file)
         if data is None:
-            results.append(
-                {
-                    "source": source,
-                    "file": str(file),
-                    "sha256": None,
-                    "status": "refused",
-                    "rows_read": 0,
-                    "rows_accepted": 0,
-                    "rows_rejected": 0,
-                    "rows_replaced": 0,
-                    "warnings": 0,
-                    "errors": [],
-                    "reason": problem,
-                    "warning_details": [],
-                }
-            )
+            results.append(IngestResult(source, str(file), None, "refused", reason=problem))
             entries.append(None)
             continue
         entry = submit(
@@ -346,12 +326,11 @@ def _run(
         if not told["waiting"]:
             told["waiting"] = True
             err.print(
-                _say(
-                    lang,
+                Message(
                     f"数据仓库正被其他进程（如仪表盘）使用；文件已保存在收件箱，正在等待其导入（最多 {wait:.0f} 秒）…",
                     f"the warehouse is in use by another process (the dashboard?); the files are "
                     f"safe in the inbox, waiting for it to load them (up to {wait:.0f} s)…",
-                )
+                ).text(lang)
             )
 
     with progress:
@@ -366,31 +345,17 @@ def _run(
             continue
         result = finished.get(entry.request_id)
         if result is None:
-            results[i] = {
-                "source": source,
-                "file": entry.file_name,
-                "sha256": entry.sha256,
-                "status": "queued",
-                "rows_read": 0,
-                "rows_accepted": 0,
-                "rows_rejected": 0,
-                "rows_replaced": 0,
-                "warnings": 0,
-                "errors": [],
-                "reason": _say(
-                    lang,
-                    "数据仓库仍在使用中；文件已在收件箱，持有数据仓库的进程会导入它",
-                    "the warehouse is still busy; the file waits in the inbox "
-                    "and the process holding the warehouse will load it",
-                ),
-                "warning_details": [],
-            }
-        else:
-            data = result.to_json()
-            data["file"] = str(files[i])
-            results[i] = data
-    for data in results:
-        assert data is not None
+            reason = Message(
+                "数据仓库仍在使用中；文件已在收件箱，持有数据仓库的进程会导入它",
+                "the warehouse is still busy; the file waits in the inbox "
+                "and the process holding the warehouse will load it",
+            )
+            result = IngestResult(source, entry.file_name, entry.sha256, "queued", reason=reason)
+        result.file = str(files[i])
+        results[i] = result
+    for result in results:
+        assert result is not None
+        data = result.to_json(lang)
         if data["status"] == "refused":
             code = EXIT_REFUSED
         elif data["status"] == "queued" and code == 0:

@@ -8,6 +8,7 @@ from typing import Annotated
 import duckdb
 import typer
 
+from datasets.messages import Message
 from etl.inbox import is_lock_error
 from etl.settings import default_language
 from etl.warehouse import NotAWarehouse, connect, warehouse_exists
@@ -26,7 +27,8 @@ def message_language(lang: str | None) -> str:
     """The language of a command's messages: ``--lang``, else ``STDEVAL_LANG``; zh or en."""
     language = (lang or default_language()).lower()
     if language not in {"zh", "en"}:
-        raise typer.BadParameter("use zh or en / 请使用 zh 或 en", param_hint="--lang")
+        msg = "use zh or en / 请使用 zh 或 en"
+        raise typer.BadParameter(msg, param_hint="--lang")
     return language
 
 
@@ -38,9 +40,10 @@ def require_source(source: str, lang: str) -> None:
         return
     names = ", ".join(SOURCES)
     raise typer.BadParameter(
-        f"没有名为 {source!r} 的数据来源；请使用以下之一：{names}"
-        if lang == "zh"
-        else f"unknown source {source!r}; use one of: {names}",
+        Message(
+            f"没有名为 {source!r} 的数据来源；请使用以下之一：{names}",
+            f"unknown source {source!r}; use one of: {names}",
+        ).text(lang),
         param_hint="SOURCE",
     )
 
@@ -53,11 +56,11 @@ def open_existing_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     with status 1 and a message in Chinese and English instead of a traceback.
     """
     if not warehouse_exists(path):
-        msg = (
-            f"未找到数据仓库 {path}，请先运行 `stdeval demo` 或 `stdeval init` / "
-            f"warehouse {path} not found: run `stdeval demo` or `stdeval init` first"
+        msg = Message(
+            f"未找到数据仓库 {path}，请先运行 `stdeval demo` 或 `stdeval init`",
+            f"warehouse {path} not found: run `stdeval demo` or `stdeval init` first",
         )
-        typer.echo(msg, err=True)
+        typer.echo(msg.both(), err=True)
         raise typer.Exit(1)
     try:
         return connect(path)
@@ -67,10 +70,10 @@ def open_existing_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as exc:
         if not is_lock_error(exc):
             raise
-        msg = (
-            f"数据仓库 {path} 正由另一个进程（如正在运行的仪表盘）使用，请稍后再试或先停止该进程 / "
+        msg = Message(
+            f"数据仓库 {path} 正由另一个进程（如正在运行的仪表盘）使用，请稍后再试或先停止该进程",
             f"warehouse {path} is in use by another process (such as the running dashboard); "
-            "try again later or stop that process first"
+            "try again later or stop that process first",
         )
-        typer.echo(msg, err=True)
+        typer.echo(msg.both(), err=True)
         raise typer.Exit(1) from exc

@@ -27,7 +27,8 @@ def _metric(at: AppTest, label: str) -> str:
     for metric in at.metric:
         if metric.label == label:
             return metric.value
-    raise AssertionError(f"no metric labelled {label!r}: {[m.label for m in at.metric]}")
+    msg = f"no metric labelled {label!r}: {[m.label for m in at.metric]}"
+    raise AssertionError(msg)
 
 
 def test_overview_shows_headline_figures_in_chinese_by_default(

@@ -137,7 +137,7 @@ def test_upload_utf8_bom_csv_with_english_headers(con) -> None:
     data = nasty.csv_bytes(
         [english, ["S001", CODE_A, "2024-Q3", "completed", "90", "5", "4", "3", "2", "1"]], bom=True
     )
-    result = ingest_bytes(con, "feedback", data, file_name="feedback.csv", lang="en")
+    result = ingest_bytes(con, "feedback", data, file_name="feedback.csv")
     assert (result.status, result.rows_accepted) == ("loaded", 1), result.errors
     assert rows_of(con, "select period, status from feedback") == [("2024-Q3", "completed")]
 
@@ -181,13 +181,13 @@ def test_xlsx_with_a_title_row_reports_real_excel_rows_and_file_headers(con) -> 
         title="2024年第二季度 网络安全标准实施情况反馈表",
         first_row=1,
     )
-    result = ingest_bytes(con, "feedback", data, file_name="反馈.xlsx", lang="zh")
+    result = ingest_bytes(con, "feedback", data, file_name="反馈.xlsx")
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (3, 1, 2)
     assert [(e["row"], e["column"], e["value"], e["rule"]) for e in result.errors] == [
         (6, "试点单位编号", "S404", "unknown_site"),
         (7, "适用性", "很好", "likert_range"),
     ]
-    assert all("请" in e["message"] or "先" in e["message"] for e in result.errors)
+    assert all("请" in e["message_zh"] or "先" in e["message_zh"] for e in result.errors)
     stored = rows_of(
         con,
         "select row_number, column_name, value, rule, message_zh, message_en"
@@ -272,7 +272,7 @@ def test_a_file_sent_twice_is_recognised_and_not_loaded_again(con) -> None:
     first = ingest_bytes(con, "feedback", data, file_name="a.csv")
     second = ingest_bytes(con, "feedback", data, file_name="a (1).csv")
     assert (first.status, second.status) == ("loaded", "duplicate")
-    assert second.rows_accepted == 0 and "a.csv" in second.reason
+    assert second.rows_accepted == 0 and "a.csv" in second.reason.zh
     assert rows_of(con, "select count(*) from feedback") == [(2,)]
     log = con.execute(
         "select status from ingest_log where sha256 = ? order by ingest_id", [first.sha256]
@@ -309,10 +309,11 @@ def test_missing_required_column_refuses_the_file_and_loads_nothing(con) -> None
     head = [h for h in HEAD if h != "标准编号"]
     rows = [[c for h, c in zip(HEAD, feedback("S001"), strict=True) if h != "标准编号"]]
     result = ingest_bytes(
-        con, "feedback", nasty.csv_bytes([head, *rows]), file_name="f.csv", lang="en"
+        con, "feedback", nasty.csv_bytes([head, *rows]), file_name="f.csv"
     )
-    assert result.status == "refused" and "standard_code" in result.reason
-    assert "\n" not in result.reason
+    assert result.status == "refused" and "standard_code" in result.reason.en
+    assert "标准编号" in result.reason.zh
+    assert "\n" not in result.reason.zh and "\n" not in result.reason.en
     assert rows_of(con, "select count(*) from feedback") == [(0,)]
     assert rows_of(con, f"select status from ingest_log where sha256 = '{result.sha256}'") == [
         ("refused",)
@@ -331,9 +332,11 @@ def test_missing_required_column_refuses_the_file_and_loads_nothing(con) -> None
     ],
 )
 def test_garbage_is_refused_whole_with_nothing_loaded(con, name: str, data: bytes) -> None:
+    result = ingest_bytes(con, "feedback", data, file_name=name, dry_run=True)
+    assert result.status == "refused"
     for lang in ("zh", "en"):
-        result = ingest_bytes(con, "feedback", data, file_name=name, lang=lang, dry_run=True)
-        assert result.status == "refused" and result.reason and "\n" not in result.reason
+        reason = result.reason_text(lang)
+        assert reason and "\n" not in reason
     result = ingest_bytes(con, "feedback", data, file_name=name)
     assert result.status == "refused"
     assert rows_of(con, "select count(*) from feedback") == [(0,)]
@@ -342,7 +345,7 @@ def test_garbage_is_refused_whole_with_nothing_loaded(con, name: str, data: byte
 def test_strict_refuses_a_file_with_any_bad_row(con) -> None:
     data = nasty.csv_bytes([HEAD, feedback("S001"), feedback("S999")])
     result = ingest_bytes(con, "feedback", data, file_name="f.csv", strict=True)
-    assert (result.status, result.rows_rejected) == ("refused", 1) and result.reason
+    assert (result.status, result.rows_rejected) == ("refused", 1) and result.reason.zh
     assert rows_of(con, "select count(*) from feedback") == [(0,)]
     assert ingest_bytes(con, "feedback", data, file_name="f.csv").status == "loaded"
 

@@ -48,7 +48,7 @@ def test_a_rejected_later_row_does_not_displace_the_valid_row_with_its_key(con) 
     (error,) = result.errors
     assert (error["row"], error["rule"], error["value"]) == (3, "likert_range", "很好")
     # The user learns which row was loaded instead, and what to do.
-    assert "第 2 行" in error["message"] and "请改正此行后重新上传" in error["message"]
+    assert "第 2 行" in error["message_zh"] and "请改正此行后重新上传" in error["message_zh"]
     stored = con.execute(
         "select row_number, message_zh, message_en from rejected_row where sha256 = ?",
         [result.sha256],
@@ -65,11 +65,11 @@ def test_a_rejected_later_row_does_not_displace_the_valid_row_with_its_key(con) 
 
 def test_a_rejected_earlier_row_is_not_counted_as_replaced(con) -> None:
     data = nasty.csv_bytes([HEAD, row(**{"适用性": "很好"}), row(**{"适用性": "5"})])
-    result = ingest_bytes(con, "feedback", data, file_name="f.csv", lang="en")
+    result = ingest_bytes(con, "feedback", data, file_name="f.csv")
     assert (result.rows_accepted, result.rows_rejected, result.rows_replaced) == (1, 1, 0)
     assert replacements(con) == []
     (error,) = result.errors
-    assert error["row"] == 2 and "the later row 3 of this file" in error["message"]
+    assert error["row"] == 2 and "the later row 3 of this file" in error["message_en"]
     assert con.execute(
         "select applicability from feedback where period = '2029-Q1'"
     ).fetchall() == [(5,)]
@@ -84,7 +84,7 @@ def test_valid_rows_around_a_rejected_one_keep_the_last_valid_and_record_one_rep
     result = ingest_bytes(con, "feedback", data, file_name="f.csv")
     assert (result.rows_accepted, result.rows_rejected, result.rows_replaced) == (1, 1, 1)
     dup = [w for w in result.warning_details if w["rule"] == "duplicate_in_file"]
-    assert [w["row"] for w in dup] == [2] and "3" in dup[0]["message"]
+    assert [w["row"] for w in dup] == [2] and "3" in dup[0]["message_zh"]
     assert con.execute("select satisfaction from feedback where period = '2029-Q1'").fetchall() == [
         (5,)
     ]

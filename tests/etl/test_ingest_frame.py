@@ -125,13 +125,13 @@ def test_bad_rows_are_rejected_whole_and_recorded_in_both_languages(con) -> None
     frame = typed(
         "feedback", [feedback_row("S1"), feedback_row("S9"), feedback_row("S2", applicability=9)]
     )
-    result = ingest_frame(con, "feedback", frame, file_name="f.csv", sha256="f2", lang="zh")
+    result = ingest_frame(con, "feedback", frame, file_name="f.csv", sha256="f2")
     assert (result.rows_accepted, result.rows_rejected) == (1, 2)
     assert {(e["row"], e["column"]) for e in result.errors} == {
         (3, "site_id"),
         (4, "applicability"),
     }
-    assert all(e["message"] for e in result.errors)
+    assert all(e["message_zh"] for e in result.errors)
     stored = con.execute(
         "select row_number, column_name, message_zh, message_en from rejected_row"
         " where sha256 = 'f2' order by row_number"
@@ -191,7 +191,7 @@ def test_same_sha_twice_is_a_duplicate_and_loads_nothing(con) -> None:
     frame = typed("feedback", [feedback_row("S1")])
     ingest_frame(con, "feedback", frame, file_name="f.csv", sha256="same")
     again = ingest_frame(con, "feedback", frame, file_name="f-copy.csv", sha256="same")
-    assert again.status == "duplicate" and again.reason
+    assert again.status == "duplicate" and again.reason.zh
     assert (
         con.execute(
             "select count(*) from ingest_log where sha256 = 'same' and status = 'loaded'"
@@ -203,7 +203,7 @@ def test_same_sha_twice_is_a_duplicate_and_loads_nothing(con) -> None:
 def test_strict_loads_nothing_when_a_row_fails(con) -> None:
     frame = typed("feedback", [feedback_row("S1"), feedback_row("S9")])
     result = ingest_frame(con, "feedback", frame, file_name="f.csv", sha256="st", strict=True)
-    assert result.status == "refused" and result.reason
+    assert result.status == "refused" and result.reason.zh
     assert con.execute("select count(*) from feedback").fetchone()[0] == 0
     assert (
         con.execute("select status from ingest_log where sha256 = 'st'").fetchone()[0] == "refused"

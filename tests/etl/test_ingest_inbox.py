@@ -101,11 +101,11 @@ def wait_for(path: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not path.exists():
         if proc.poll() is not None:
-            raise AssertionError(
-                f"helper exited early: {proc.stderr.read() if proc.stderr else ''}"
-            )
+            msg = f"helper exited early: {proc.stderr.read() if proc.stderr else ''}"
+            raise AssertionError(msg)
         if time.monotonic() > deadline:
-            raise AssertionError(f"{path} never appeared")
+            msg = f"{path} never appeared"
+            raise AssertionError(msg)
         time.sleep(0.05)
 
 
