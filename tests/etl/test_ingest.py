@@ -308,9 +308,7 @@ def test_a_file_updating_earlier_rows_replaces_them_and_records_the_old_values(c
 def test_missing_required_column_refuses_the_file_and_loads_nothing(con) -> None:
     head = [h for h in HEAD if h != "标准编号"]
     rows = [[c for h, c in zip(HEAD, feedback("S001"), strict=True) if h != "标准编号"]]
-    result = ingest_bytes(
-        con, "feedback", nasty.csv_bytes([head, *rows]), file_name="f.csv"
-    )
+    result = ingest_bytes(con, "feedback", nasty.csv_bytes([head, *rows]), file_name="f.csv")
     assert result.status == "refused" and "standard_code" in result.reason.en
     assert "标准编号" in result.reason.zh
     assert "\n" not in result.reason.zh and "\n" not in result.reason.en
