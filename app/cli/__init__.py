@@ -35,13 +35,15 @@ for _module in COMMAND_MODULES:
 def main() -> None:
     """Entry point of the ``stdeval`` console script.
 
-    A ``--db`` or ``STDEVAL_DB`` naming something that is not a warehouse
-    ends any command with one bilingual line and status 1, not a traceback.
+    A ``--db`` or ``STDEVAL_DB`` naming something that is not a warehouse,
+    or a setting holding a value it cannot use (``STDEVAL_PORT=web``), ends
+    any command with one bilingual line and status 1, not a traceback.
     """
+    from etl.settings import SettingError
     from etl.warehouse import NotAWarehouse
 
     try:
         cli()
-    except NotAWarehouse as exc:
+    except (NotAWarehouse, SettingError) as exc:
         typer.echo(str(exc), err=True)
         raise SystemExit(1) from None

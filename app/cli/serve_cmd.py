@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from app.cli.options import DbOption, open_existing_warehouse
-from etl.settings import data_dir, db_path, get_setting
+from etl.settings import data_dir, db_path, read_setting
 
 APP_FILE = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 
@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         env = dict(
             os.environ, STDEVAL_DB=str(path.resolve()), STDEVAL_DATA_DIR=str(data_dir().resolve())
         )
-        chosen = port or int(get_setting("STDEVAL_PORT"))
+        chosen = port or read_setting("STDEVAL_PORT")
         command = [
             sys.executable,
             "-m",

@@ -113,3 +113,20 @@ def test_a_zero_byte_warehouse_file_counts_as_missing(tmp_path: Path) -> None:
     con = duckdb.connect(str(empty), read_only=True)
     assert con.execute("select count(*) from priority_area").fetchall() == [(13,)]
     con.close()
+
+
+def test_a_setting_with_an_unusable_value_stops_a_command_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "x.duckdb"
+    assert runner.invoke(cli, ["init", "--db", str(path)]).exit_code == 0
+    env = {"STDEVAL_PORT": "web", "STDEVAL_DB": str(path), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", "serve"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "STDEVAL_PORT" in lines[0] and "'web'" in lines[0]
+    assert "Traceback" not in done.stderr
