@@ -30,6 +30,17 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("STDEVAL_LANG", "zh", "Default language of the user interface: `zh` or `en`."),
     Setting("STDEVAL_PORT", "8501", "Port on which `stdeval serve` starts the dashboard."),
+    Setting(
+        "STDEVAL_SESSION_HOURS",
+        "8",
+        "How long a sign-in lasts, across reloads, before the dashboard asks for the password again.",
+    ),
+    Setting(
+        "STDEVAL_COOKIE_SECRET_FILE",
+        "cookie_secret",
+        "File holding the secret that signs session cookies, relative to the data folder;"
+        " generated (mode 0600) on first use. Never commit it; replacing it signs everyone out.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -1,0 +1,60 @@
+"""Audit log (审计日志), for administrators: browse, filter, download as CSV."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import streamlit as st
+
+from app.auth.session import require_action, require_page
+from app.connection import cursor
+from app.exports.csv import csv_bytes
+from app.session import translator
+from etl.audit import audit_choices, read_audit
+
+t = translator()
+user = require_page("audit", t)
+require_action(user, "view_audit", t)
+st.title(t("audit.title"))
+st.caption(t("audit.subtitle"))
+
+cur = cursor()
+actors, actions = audit_choices(cur)
+left, middle, right = st.columns(3)
+chosen_actors = left.multiselect(
+    t("audit.actor"), actors, key="audit_actors", placeholder=t("audit.all")
+)
+chosen_actions = middle.multiselect(
+    t("audit.action"), actions, key="audit_actions", placeholder=t("audit.all")
+)
+today = date.today()
+period = right.date_input(
+    t("audit.period"), value=(today - timedelta(days=30), today), key="audit_period"
+)
+since = until = None
+if isinstance(period, tuple) and len(period) == 2:
+    since = datetime.combine(period[0], time.min)
+    until = datetime.combine(period[1] + timedelta(days=1), time.min)
+
+events = read_audit(
+    cur,
+    actors=chosen_actors or None,
+    actions=chosen_actions or None,
+    since=since,
+    until=until,
+)
+st.write(t("audit.count", n=events.height))
+columns = ("audit_id", "event_at", "actor", "action", "target", "detail")
+st.dataframe(
+    events,
+    hide_index=True,
+    width="stretch",
+    column_config={c: st.column_config.Column(t(f"audit.col_{c}")) for c in columns},
+)
+st.download_button(
+    t("audit.download"),
+    data=csv_bytes(events),
+    file_name=f"stdeval-audit-{today.isoformat()}.csv",
+    mime="text/csv",
+    key="audit_download",
+)
