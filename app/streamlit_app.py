@@ -70,6 +70,7 @@ else:
         t("auth.signed_in_as", name=user.display_name, role=t(f"auth.role_{user.role}"))
     )
     if st.sidebar.button(t("auth.sign_out"), key="sidebar_sign_out"):
-        sign_out()
-        st.rerun()
+        sign_out()  # the browser goes through the sign-out route back to sign-in
+        st.success(t("auth.signed_out"))
+        st.stop()
     st.navigation([_page(spec) for spec in pages_for(user.role)]).run()

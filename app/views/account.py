@@ -15,5 +15,5 @@ st.write(t("auth.account_role", role=t(f"auth.role_{user.role}")))
 if user.sites:
     st.write(t("auth.account_sites", sites=", ".join(user.sites)))
 if st.button(t("auth.sign_out"), key="account_sign_out"):
-    sign_out()
-    st.rerun()
+    sign_out()  # the browser goes through the sign-out route back to sign-in
+    st.success(t("auth.signed_out"))

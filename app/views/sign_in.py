@@ -23,7 +23,10 @@ with st.form("sign_in"):
 if submitted:
     outcome = sign_in(username, password)
     if outcome.user is not None:
-        st.rerun()
+        # No rerun here: it would drop the browser's redirect to the cookie
+        # route; the browser comes back to a fresh, signed-in page by itself.
+        st.success(t("auth.signing_in", name=outcome.user.display_name))
+        st.stop()
     elif outcome.reason == "locked" and outcome.locked_until is not None:
         until = outcome.locked_until.replace(tzinfo=UTC).strftime("%H:%M UTC")
         st.error(t("auth.locked", until=until))

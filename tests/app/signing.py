@@ -26,6 +26,9 @@ def sign_in(at: AppTest, username: str, password: str = DEMO_PASSWORD) -> AppTes
     at.text_input(key="sign_in_password").input(password)
     at.button(key="sign_in_submit").click().run()
     assert not at.exception, at.exception
+    if at.success:  # signed in: a browser would now come back through the cookie route
+        at.run()
+        assert not at.exception, at.exception
     return at
 
 

@@ -133,6 +133,8 @@ def test_sign_out_returns_to_the_sign_in_page_and_ends_the_session(
     at = sign_in(_open(monkeypatch, demo_warehouse), "evaluator")
     token = at.session_state["auth_token"]
     at.sidebar.button(key="sidebar_sign_out").click().run()
+    assert [s.value for s in at.success] == [ZH["auth.signed_out"]]
+    at.run()  # the browser's reload after the sign-out route
     assert not at.exception and on_sign_in_page(at)
     con = duckdb.connect(str(demo_warehouse))
     try:
