@@ -49,8 +49,14 @@ def test_the_cookie_is_secure_over_https() -> None:
     assert "Secure" in response.headers["set-cookie"]
 
 
-@pytest.mark.parametrize("ticket", ["", "garbage", make_cookie("tok", secret="x" * 40)])
-def test_a_bad_ticket_sets_no_cookie(ticket: str) -> None:
+@pytest.mark.parametrize("kind", ["empty", "garbage", "other secret", "a cookie value"])
+def test_a_bad_ticket_sets_no_cookie(kind: str) -> None:
+    ticket = {
+        "empty": "",
+        "garbage": "garbage",
+        "other secret": make_ticket("tok", secret="x" * 40),
+        "a cookie value": make_cookie("tok"),
+    }[kind]
     response = _get(SESSION_PATH, {"ticket": ticket})
     assert response.status_code == 303 and "set-cookie" not in response.headers
 
