@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import duckdb
 import streamlit as st
 from streamlit import config
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -58,7 +59,10 @@ def _redirect(path: str) -> None:
 
 def sign_in(username: str, password: str) -> SignIn:
     """Check the password; on success keep the session here and have the browser store its cookie."""
-    outcome = accounts.sign_in(cursor(), username, password, lifetime=session_lifetime())
+    try:
+        outcome = accounts.sign_in(cursor(), username, password, lifetime=session_lifetime())
+    except duckdb.TransactionException:  # two sign-ins of one account at once: try again once
+        outcome = accounts.sign_in(cursor(), username, password, lifetime=session_lifetime())
     if outcome.token is not None:
         st.session_state[_TOKEN_KEY] = outcome.token
         st.session_state.pop(_SIGNED_OUT_KEY, None)

@@ -143,3 +143,19 @@ def test_sign_out_returns_to_the_sign_in_page_and_ends_the_session(
         assert session_user(con, token) is None
     finally:
         con.close()
+
+
+def test_the_admin_browses_and_filters_the_audit_log(monkeypatch, real_db: Path) -> None:
+    add_user(real_db, "boss", "admin")
+    at = _open(monkeypatch, real_db, lang="en")
+    sign_in(at, "boss", "wrong password")  # a failure, audited too
+    sign_in(at, "boss", REAL_PASSWORD)
+    at.switch_page("views/audit_log.py").run()
+    assert not at.exception and at.title[0].value == EN["audit.title"]
+    shown = at.dataframe[0].value
+    assert list(shown["action"])[:3] == ["sign_in", "sign_in_failed", "user_created"]
+    assert set(shown["actor"]) == {"boss", "tests"}
+    at.multiselect(key="audit_actions").select("sign_in_failed").run()
+    shown = at.dataframe[0].value
+    assert list(shown["action"]) == ["sign_in_failed"] and list(shown["target"]) == ["boss"]
+    assert at.markdown and any(EN["audit.count"].format(n=1) == m.value for m in at.markdown)

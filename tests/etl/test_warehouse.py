@@ -259,13 +259,13 @@ def test_a_failing_migration_leaves_the_earlier_version(tmp_path: Path, monkeypa
     real = warehouse.migrations()
     broken = [
         *real,
-        warehouse.Migration(len(real) + 1, "broken", "create table t (x int); nonsense;"),
+        warehouse.Migration(real[-1].version + 1, "broken", "create table t (x int); nonsense;"),
     ]
     monkeypatch.setattr(warehouse, "migrations", lambda: broken)
     con = duckdb.connect(str(tmp_path / "b.duckdb"))
     with pytest.raises(duckdb.Error):
         migrate(con)
-    assert schema_version(con) == len(real)
+    assert schema_version(con) == real[-1].version
     assert not _columns(con, "t")
 
 
