@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
+from app.auth.roles import ROLE_TITLE_KEYS
 from app.auth.session import current_user, sign_out
 from app.connection import cursor, data_version, wait_for_warehouse, warehouse_path
 from app.nav import SIGN_IN, PageSpec, pages_for
@@ -67,7 +68,7 @@ if user is None:
 else:
     _follow_new_data()
     st.sidebar.caption(
-        t("auth.signed_in_as", name=user.display_name, role=t(f"auth.role_{user.role}"))
+        t("auth.signed_in_as", name=user.display_name, role=t(ROLE_TITLE_KEYS[user.role]))
     )
     if st.sidebar.button(t("auth.sign_out"), key="sidebar_sign_out"):
         sign_out()  # the browser goes through the sign-out route back to sign-in

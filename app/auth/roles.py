@@ -13,6 +13,14 @@ ROLES: tuple[str, ...] = ("ministry", "evaluator", "pilot_site", "admin")
 #: The roles that read the whole programme (a pilot site reads its own sites).
 READERS = frozenset({"ministry", "evaluator", "admin"})
 
+#: The message key of each role's name on screen.
+ROLE_TITLE_KEYS: dict[str, str] = {
+    "ministry": "auth.role_ministry",
+    "evaluator": "auth.role_evaluator",
+    "pilot_site": "auth.role_pilot_site",
+    "admin": "auth.role_admin",
+}
+
 #: Each action and the roles that may perform it.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "read_programme": READERS,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 import duckdb
 
@@ -14,7 +14,7 @@ import duckdb
 @cache
 def sql(name: str) -> str:
     """Return the text of ``app/auth/sql/<name>.sql`` (one query, bound parameters)."""
-    return (resources.files("app.auth") / "sql" / f"{name}.sql").read_text("utf-8")
+    return (Path(__file__).resolve().parent / "sql" / f"{name}.sql").read_text("utf-8")
 
 
 def utc_now() -> datetime:

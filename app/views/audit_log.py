@@ -44,12 +44,19 @@ events = read_audit(
     until=until,
 )
 st.write(t("audit.count", n=events.height))
-columns = ("audit_id", "event_at", "actor", "action", "target", "detail")
+COLUMN_KEYS = {
+    "audit_id": "audit.col_audit_id",
+    "event_at": "audit.col_event_at",
+    "actor": "audit.col_actor",
+    "action": "audit.col_action",
+    "target": "audit.col_target",
+    "detail": "audit.col_detail",
+}
 st.dataframe(
     events,
     hide_index=True,
     width="stretch",
-    column_config={c: st.column_config.Column(t(f"audit.col_{c}")) for c in columns},
+    column_config={c: st.column_config.Column(t(key)) for c, key in COLUMN_KEYS.items()},
 )
 filters = {
     "actors": chosen_actors,

@@ -7,6 +7,7 @@ from datetime import UTC
 import streamlit as st
 
 from app.auth.accounts import list_accounts
+from app.auth.roles import ROLE_TITLE_KEYS
 from app.auth.session import sign_in
 from app.connection import cursor
 from app.session import translator
@@ -43,7 +44,7 @@ if is_demo(cur):
         [
             {
                 t("auth.username"): a.username,
-                t("auth.role"): t(f"auth.role_{a.role}"),
+                t("auth.role"): t(ROLE_TITLE_KEYS[a.role]),
                 t("auth.sites"): ", ".join(a.sites),
             }
             for a in list_accounts(cur)
