@@ -30,18 +30,13 @@ def demo_plan(site_ids: list[str]) -> list[tuple[str, str, str, tuple[str, ...]]
     >>> [(u, r, s) for u, _, r, s in demo_plan(["S1", "S2", "S3", "S4"])][3:]
     [('site-s1', 'pilot_site', ('S1',)), ('site-s2', 'pilot_site', ('S2',)), ('site-s3', 'pilot_site', ('S3', 'S4'))]
     """
-    plan = [
-        ("ministry", "主管部门（演示）/ Ministry (demo)", "ministry", ()),
-        ("evaluator", "评价机构（演示）/ Evaluator (demo)", "evaluator", ()),
-        ("admin", "系统管理员（演示）/ Administrator (demo)", "admin", ()),
-    ]
+    # Display names are the usernames: the screen says the role in the user's language.
+    plan = [(role, role, role, ()) for role in ("ministry", "evaluator", "admin")]
     for group in _SITE_GROUPS:
         if all(i < len(site_ids) for i in group):
             sites = tuple(site_ids[i] for i in group)
-            plan.append(
-                (f"site-{sites[0].lower()}", f"试点单位 / Pilot site {' + '.join(sites)}",
-                 "pilot_site", sites)
-            )  # fmt: skip
+            username = f"site-{sites[0].lower()}"
+            plan.append((username, username, "pilot_site", sites))
     return plan
 
 
