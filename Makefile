@@ -55,6 +55,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_demo.py
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_scoring.py
+	$(BIN)/python benchmarks/bench_sign_in.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

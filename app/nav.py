@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-VIEWS = Path(__file__).resolve().parent / "views"
+from app.auth.roles import PERMISSIONS, READERS, ROLES
 
-#: Every role an account can hold (issue: sign-in and roles).
-ROLES: tuple[str, ...] = ("ministry", "evaluator", "pilot_site", "admin")
-READERS = frozenset({"ministry", "evaluator", "admin"})
+VIEWS = Path(__file__).resolve().parent / "views"
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,12 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "overview.py", "nav.overview", READERS, default=True),
+    PageSpec("audit", "audit_log.py", "audit.nav", PERMISSIONS["view_audit"]),
+    PageSpec("account", "account.py", "auth.nav_account", frozenset(ROLES)),
 )
+
+#: The only page registered before sign-in (for no role: nobody signed in).
+SIGN_IN = PageSpec("sign-in", "sign_in.py", "auth.nav_sign_in", frozenset(), default=True)
 
 
 def pages_for(role: str) -> tuple[PageSpec, ...]:
@@ -58,6 +61,15 @@ def pages_for(role: str) -> tuple[PageSpec, ...]:
     Examples
     --------
     >>> [p.key for p in pages_for("ministry")]
-    ['overview']
+    ['overview', 'account']
     """
     return tuple(p for p in PAGES if role in p.roles)
+
+
+def page_spec(key: str) -> PageSpec:
+    """Return the page ``key`` (the sign-in page included); ``KeyError`` if there is none."""
+    for spec in (*PAGES, SIGN_IN):
+        if spec.key == key:
+            return spec
+    msg = f"no page {key!r} in app/nav.py"
+    raise KeyError(msg)

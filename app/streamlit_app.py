@@ -5,8 +5,10 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
+from app.auth.roles import ROLE_TITLE_KEYS
+from app.auth.session import current_user, sign_out
 from app.connection import cursor, data_version, wait_for_warehouse, warehouse_path
-from app.nav import pages_for
+from app.nav import SIGN_IN, PageSpec, pages_for
 from app.session import language_switch, translator
 from etl.warehouse import NotAWarehouse, warehouse_exists
 
@@ -54,10 +56,22 @@ def _follow_new_data() -> None:
         st.rerun()
 
 
-_follow_new_data()
-# Until sign-in lands every visitor reads as a ministry (the whole programme).
-pages = [
-    st.Page(spec.path, title=t(spec.title_key), url_path=spec.key, default=spec.default)
-    for spec in pages_for("ministry")
-]
-st.navigation(pages).run()
+def _page(spec: PageSpec) -> st.Page:
+    return st.Page(spec.path, title=t(spec.title_key), url_path=spec.key, default=spec.default)
+
+
+# Only the pages of the signed-in user's role are registered: a page that is
+# not registered answers "page not found", even to someone who knows its URL.
+user = current_user()
+if user is None:
+    st.navigation([_page(SIGN_IN)]).run()
+else:
+    _follow_new_data()
+    st.sidebar.caption(
+        t("auth.signed_in_as", name=user.display_name, role=t(ROLE_TITLE_KEYS[user.role]))
+    )
+    if st.sidebar.button(t("auth.sign_out"), key="sidebar_sign_out"):
+        sign_out()  # the browser goes through the sign-out route back to sign-in
+        st.success(t("auth.signed_out"))
+        st.stop()
+    st.navigation([_page(spec) for spec in pages_for(user.role)]).run()

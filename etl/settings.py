@@ -29,6 +29,7 @@ __all__ = [
     "landing_dir",
     "parse_language",
     "parse_path",
+    "parse_positive_number",
     "parse_port",
     "read_setting",
 ]
@@ -83,6 +84,28 @@ def parse_port(text: str) -> int:
     return port
 
 
+def parse_positive_number(text: str) -> float:
+    """A number greater than zero (hours, megabytes, ratios).
+
+    Examples
+    --------
+    >>> parse_positive_number("8"), parse_positive_number("0.5")
+    (8.0, 0.5)
+    >>> parse_positive_number("-1")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a number greater than 0: '-1'
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        msg = f"not a number greater than 0: {text!r}"
+        raise ValueError(msg)
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its environment variable, default, parser and help text.
@@ -134,6 +157,19 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "STDEVAL_PORT", "8501", "Port on which `stdeval serve` starts the dashboard.", parse_port
+    ),
+    Setting(
+        "STDEVAL_SESSION_HOURS",
+        "8",
+        "How long a sign-in lasts, across reloads, before the dashboard asks for the password again.",
+        parse_positive_number,
+    ),
+    Setting(
+        "STDEVAL_COOKIE_SECRET_FILE",
+        "cookie_secret",
+        "File holding the secret that signs session cookies, relative to the data folder;"
+        " generated (mode 0600) on first use. Never commit it; replacing it signs everyone out.",
+        parse_path,
     ),
 )
 

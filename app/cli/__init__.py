@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.ingest_cmd",
     "app.cli.template_cmd",
     "app.cli.score_cmd",
+    "app.cli.users_cmd",
 )
 
 cli = typer.Typer(

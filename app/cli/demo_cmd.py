@@ -6,6 +6,7 @@ every screen that shows demo data says it is synthetic.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -56,6 +57,29 @@ class RichDemoProgress:
         self._progress.update(task, completed=total)
 
 
+def _print_demo_accounts(console: Console, path: str, password: str) -> None:
+    """Create (or reset) the demo accounts and list them with their password."""
+    from app.auth.accounts import AccountError
+    from app.auth.demo_accounts import create_demo_accounts
+    from app.cli.options import cli_actor, open_existing_warehouse
+
+    con = open_existing_warehouse(Path(path))
+    try:
+        accounts = create_demo_accounts(con, password, actor=cli_actor())
+    except AccountError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from None
+    finally:
+        con.close()
+    table = Table(title=f"演示账户 demo accounts · 密码 password: {password}")
+    table.add_column("用户名 username")
+    table.add_column("角色 role")
+    table.add_column("试点单位 sites")
+    for account in accounts:
+        table.add_row(account.username, account.role, ", ".join(account.sites))
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``demo`` command to ``app``."""
 
@@ -73,6 +97,13 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[
             int, typer.Option("--seed", help="Random seed: same seed, same data.")
         ] = 2016,
+        demo_password: Annotated[
+            str,
+            typer.Option(
+                "--demo-password",
+                help="Password of every demo account (ministry, evaluator, admin, site-...).",
+            ),
+        ] = "demo",
     ) -> None:
         """Build a seeded synthetic demo warehouse (合成演示数据), replacing an earlier demo."""
         from etl.demo import build_demo
@@ -115,6 +146,7 @@ def register(app: typer.Typer) -> None:
             f"[yellow]{SYNTHETIC}[/yellow]：不代表任何真实单位或真实评价结果 / "
             "it describes no real organisation and no real evaluation."
         )
+        _print_demo_accounts(console, str(summary.path), demo_password)
         if any(summary.rejected.values()):
             console.print(
                 "[bold red]some demo rows were rejected: this is a bug in the generator[/]"

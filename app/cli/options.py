@@ -23,6 +23,16 @@ DbOption = Annotated[
 ]
 
 
+def cli_actor() -> str:
+    """Who acts, in the audit log, when a command changes something: ``cli:<OS user>``."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name for this uid (some containers)
+        return "cli:unknown"
+
+
 def message_language(lang: str | None) -> str:
     """The language of a command's messages: ``--lang``, else ``STDEVAL_LANG``; zh or en."""
     language = (lang or default_language()).lower()

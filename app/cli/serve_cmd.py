@@ -11,7 +11,8 @@ import typer
 from app.cli.options import DbOption, open_existing_warehouse
 from etl.settings import data_dir, db_path, read_setting
 
-APP_FILE = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+# The launcher that adds the session-cookie routes to the app (app/server.py).
+APP_FILE = Path(__file__).resolve().parent.parent / "server.py"
 
 
 def register(app: typer.Typer) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from app.auth.session import require_page
 from app.components import charts
 from app.components.notices import demo_banner
 from app.components.numbers import format_count, format_money
@@ -25,12 +26,12 @@ def _figures(version: str, site_ids: tuple[str, ...] | None) -> dict[str, object
 
 
 t = translator()
+user = require_page("overview", t)
 st.title(t("overview.title"))
 st.caption(t("overview.subtitle"))
 
-# Ministries and evaluators see the whole programme; pilot-site scopes come
-# with sign-in, and every query already takes the scope explicitly.
-figures = _figures(data_version(cursor()), None)
+# The signed-in user's scope: the whole programme for the roles of this page.
+figures = _figures(data_version(cursor()), user.access().site_ids)
 head: overview.Headline = figures["headline"]  # type: ignore[assignment]
 demo_banner(bool(figures["is_demo"]), t)
 

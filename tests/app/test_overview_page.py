@@ -9,17 +9,24 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.i18n import catalogue
+from tests.app.signing import APP, REAL_PASSWORD, add_user, on_sign_in_page, sign_in
 
-APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
 
-
-def _run(monkeypatch: pytest.MonkeyPatch, db: Path, lang: str | None = None) -> AppTest:
+def _run(
+    monkeypatch: pytest.MonkeyPatch,
+    db: Path,
+    lang: str | None = None,
+    password: str = "demo",
+) -> AppTest:
+    """Open the app on ``db`` and, where it asks, sign in as the ministry account."""
     monkeypatch.setenv("STDEVAL_DB", str(db))
     if lang:
         monkeypatch.setenv("STDEVAL_LANG", lang)
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert not at.exception, at.exception
+    if on_sign_in_page(at):
+        sign_in(at, "ministry", password)
     return at
 
 
@@ -95,7 +102,8 @@ def test_an_empty_warehouse_shows_zeros_and_no_demo_notice(
 
     path = tmp_path / "empty.duckdb"
     init_warehouse(path)
-    at = _run(monkeypatch, path)
+    add_user(path, "ministry", "ministry")
+    at = _run(monkeypatch, path, password=REAL_PASSWORD)
     zh = catalogue("zh")
     assert _metric(at, zh["overview.feedback_rows"]) == "0"
     assert not any(zh["common.demo_notice"] in w.value for w in at.warning)
@@ -112,6 +120,7 @@ def test_a_warehouse_held_by_another_process_is_explained_with_a_retry(
 
     path = tmp_path / "held.duckdb"
     init_warehouse(path)
+    add_user(path, "ministry", "ministry")
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
@@ -130,6 +139,7 @@ def test_a_warehouse_held_by_another_process_is_explained_with_a_retry(
         holder.wait()
     # Once the other process lets go, a retry shows the page.
     at.button[0].click().run()
+    sign_in(at, "ministry", REAL_PASSWORD)
     assert not at.exception and not at.warning
     assert at.title[0].value == catalogue("en")["overview.title"]
 

@@ -123,3 +123,26 @@ def page(browser: object) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def sign_in(page: object, url: str, username: str, password: str = "demo") -> None:
+    """Open ``url`` and sign in through the real form (the demo accounts' password is demo).
+
+    Returns once the browser is back from the cookie route and the app shows
+    a signed-in page (the sign-out button in the sidebar).
+    """
+    from app.i18n import catalogue
+
+    zh = catalogue("zh")
+    page.goto(url, wait_until="domcontentloaded")  # type: ignore[attr-defined]
+    page.get_by_label(zh["auth.username"]).fill(username, timeout=60_000)  # type: ignore[attr-defined]
+    page.get_by_label(zh["auth.password"], exact=True).fill(password)  # type: ignore[attr-defined]
+    page.get_by_role("button", name=zh["auth.sign_in"]).click()  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 30
+    while not any(c["name"] == "stdeval_session" for c in page.context.cookies()):  # type: ignore[attr-defined]
+        if time.monotonic() > deadline:
+            msg = f"signing in as {username} set no session cookie"
+            raise AssertionError(msg)
+        page.wait_for_timeout(200)  # type: ignore[attr-defined]
+    page.wait_for_load_state("domcontentloaded")  # type: ignore[attr-defined]
+    page.get_by_role("button", name=zh["auth.sign_out"]).first.wait_for(timeout=60_000)  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from app.i18n import catalogue
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def _new_feedback_rows(demo_warehouse: Path, count: int) -> list[tuple[str, str]
 def test_cli_upload_while_serving_appears_on_the_overview(
     served_app, demo_warehouse: Path, page, tmp_path: Path
 ) -> None:
-    page.goto(served_app.url, wait_until="domcontentloaded")
+    sign_in(page, served_app.url, "ministry")
     page.get_by_role("heading", name=catalogue("zh")["overview.title"]).first.wait_for(
         timeout=60_000
     )

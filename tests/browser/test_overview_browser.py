@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.i18n import catalogue
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_newcomer_sees_the_overview_in_chinese_then_english(served_app, page) -> None:
     zh, en = catalogue("zh"), catalogue("en")
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.goto(served_app.url, wait_until="domcontentloaded")
+    sign_in(page, served_app.url, "ministry")
     page.get_by_role("heading", name=zh["overview.title"]).first.wait_for(timeout=60_000)
     page.get_by_text(zh["common.demo_notice"]).wait_for(timeout=30_000)
     page.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)

@@ -1,0 +1,104 @@
+"""The one reader of the signed-in user, and the sign-in, sign-out and role checks of pages.
+
+Every run asks the warehouse whether the session is still live, so a
+sign-out, a disabled account or a reset password takes effect at once,
+in every browser. Within a browser session the token is kept in
+``st.session_state``; after a reload it comes from the signed cookie that
+``/stdeval/session`` set (:mod:`app.auth.routes`).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import duckdb
+import streamlit as st
+from streamlit import config
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from app.auth import accounts, sessions
+from app.auth.accounts import SignIn
+from app.auth.cookies import COOKIE_NAME, make_ticket, read_cookie, session_lifetime
+from app.auth.identity import User
+from app.auth.routes import SESSION_PATH, SIGN_OUT_PATH
+from app.connection import cursor
+from app.i18n import Translator
+from app.nav import page_spec
+
+_TOKEN_KEY = "auth_token"
+_SIGNED_OUT_KEY = "auth_signed_out"
+
+
+def current_user() -> User | None:
+    """Return the signed-in user of this browser session, or ``None``."""
+    token = st.session_state.get(_TOKEN_KEY)
+    if token is None and not st.session_state.get(_SIGNED_OUT_KEY):
+        token = read_cookie(st.context.cookies.get(COOKIE_NAME))
+    user = sessions.session_user(cursor(), token) if token else None
+    if user is None:
+        st.session_state.pop(_TOKEN_KEY, None)
+    else:
+        st.session_state[_TOKEN_KEY] = token
+    return user
+
+
+def _redirect(path: str) -> None:
+    """Send the browser to one of our routes (as ``st.login`` sends it to the provider).
+
+    A script cannot set cookies, so the browser fetches them from the route.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    base = config.get_option("server.baseUrlPath").strip("/")
+    message = ForwardMsg()
+    message.auth_redirect.url = (f"/{base}" if base else "") + path
+    ctx.enqueue(message)
+
+
+def sign_in(username: str, password: str) -> SignIn:
+    """Check the password; on success keep the session here and have the browser store its cookie."""
+    try:
+        outcome = accounts.sign_in(cursor(), username, password, lifetime=session_lifetime())
+    except duckdb.TransactionException:  # two sign-ins of one account at once: try again once
+        outcome = accounts.sign_in(cursor(), username, password, lifetime=session_lifetime())
+    if outcome.token is not None:
+        st.session_state[_TOKEN_KEY] = outcome.token
+        st.session_state.pop(_SIGNED_OUT_KEY, None)
+        _redirect(f"{SESSION_PATH}?ticket={quote(make_ticket(outcome.token))}")
+    return outcome
+
+
+def sign_out() -> None:
+    """End the session on the server (its cookie stops working) and delete the cookie."""
+    token = st.session_state.pop(_TOKEN_KEY, None)
+    if token is None:
+        token = read_cookie(st.context.cookies.get(COOKIE_NAME))
+    if token is not None:
+        sessions.end_session(cursor(), token)
+    st.session_state[_SIGNED_OUT_KEY] = True
+    _redirect(SIGN_OUT_PATH)
+
+
+def _refuse(t: Translator) -> None:
+    st.error(t("auth.forbidden"))
+    st.stop()
+
+
+def require_page(key: str, t: Translator) -> User:
+    """Return the signed-in user if their role may see page ``key``; otherwise stop the page.
+
+    The entry point never registers a page a role may not see; this check is
+    the second lock, on every page.
+    """
+    user = current_user()
+    if user is None or user.role not in page_spec(key).roles:
+        _refuse(t)
+    return user  # type: ignore[return-value]
+
+
+def require_action(user: User, action: str, t: Translator) -> None:
+    """Stop the page unless ``user`` may perform ``action`` (app/auth/roles.py)."""
+    if not user.may(action):
+        _refuse(t)

@@ -1,0 +1,1 @@
+"""Files people download: no Streamlit here, so the command line can write the same bytes."""
