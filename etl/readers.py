@@ -24,6 +24,7 @@ from datasets.problems import ROW
 from etl.encoding import OLE2_MAGIC, ZIP_MAGIC, decode_text
 from etl.percent_cells import find_percent_cells
 from etl.refusal import FileRefused
+from etl.zip_guard import check_package
 
 #: How many rows at the top of a file may hold titles and notes above the header.
 HEADER_SEARCH_ROWS = 30
@@ -421,7 +422,10 @@ def read_table(
     if _blank(data):
         raise _refuse_empty()
     if data.startswith(ZIP_MAGIC) or data.startswith(OLE2_MAGIC):
+        if data.startswith(ZIP_MAGIC):
+            check_package(data)
         return read_excel_bytes(data, sheet=sheet, score=score, header_row=header_row)
     if re.search(r"\.xls[xmb]?$", file_name.lower()) and data[:2] == b"PK":
+        check_package(data)
         return read_excel_bytes(data, sheet=sheet, score=score, header_row=header_row)
     return read_csv_bytes(data, score=score, header_row=header_row)

@@ -30,6 +30,17 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("STDEVAL_LANG", "zh", "Default language of the user interface: `zh` or `en`."),
     Setting("STDEVAL_PORT", "8501", "Port on which `stdeval serve` starts the dashboard."),
+    Setting(
+        "STDEVAL_MAX_UNPACKED_MB",
+        "256",
+        "Megabytes an uploaded workbook (XLSX) may unpack to; a larger one is refused as `too_large`.",
+    ),
+    Setting(
+        "STDEVAL_MAX_PACKING_RATIO",
+        "200",
+        "Highest unpacked/packed size ratio of a workbook part over 8 MB; above it the file is "
+        "refused as `too_large` (a ZIP bomb).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
