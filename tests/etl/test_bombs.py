@@ -63,7 +63,7 @@ def test_a_damaged_archive_is_left_to_the_workbook_reader() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "options", [{}, {"lie": True}, {"noise": 200}], ids=["honest", "lying", "noisy"]
+    "options", [{}, {"lie": True}, {"noise": 150}], ids=["honest", "lying", "noisy"]
 )
 def test_gigabyte_bombs_are_refused_by_the_command_in_seconds_and_little_memory(
     tmp_path: Path, options: dict
