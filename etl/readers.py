@@ -22,8 +22,8 @@ import polars as pl
 
 from datasets.problems import ROW
 from etl.encoding import OLE2_MAGIC, ZIP_MAGIC, decode_text
-from etl.percent_cells import find_percent_cells
 from etl.refusal import FileRefused
+from etl.sheet_scan import scan_sheet
 from etl.zip_guard import check_package
 
 #: How many rows at the top of a file may hold titles and notes above the header.
@@ -300,26 +300,42 @@ def _refuse_workbook(detail: str) -> FileRefused:
     )
 
 
-def _show_percentages(grid: pl.DataFrame, data: bytes, sheet_name: str) -> pl.DataFrame:
-    """Render percent-formatted cells as Excel shows them: 0.85 -> ``85%``."""
-    cells = find_percent_cells(data, sheet_name, grid.width)
-    if not cells:
-        return grid
+def _show_as_formatted(grid: pl.DataFrame, shown: pl.DataFrame) -> pl.DataFrame:
+    """Put the text Excel displays in place of the stored number (0.85 -> ``85%``)."""
     updates = []
-    for col, rows in cells.rows_by_column.items():
-        if col >= grid.width:
+    height = grid.height
+    for (col,), cells in shown.filter(pl.col("row") < height).group_by("column"):
+        if not 0 <= col < grid.width:  # type: ignore[operator]
             continue
-        height = grid.height
-        marked = [False] * height
-        for row in rows:
-            if row < height:
-                marked[row] = True
-        name = grid.columns[col]
-        number = pl.col(name).cast(pl.Float64, strict=False)
-        shown = (number * 100).round(9).cast(pl.Utf8).str.replace(r"\.0$", "") + pl.lit("%")
-        hit = pl.lit(pl.Series(marked, dtype=pl.Boolean)) & number.is_not_null()
-        updates.append(pl.when(hit).then(shown).otherwise(pl.col(name)).alias(name))
+        texts: list[str | None] = [None] * height
+        for row, text in zip(cells["row"], cells["text"], strict=True):
+            texts[row] = text
+        name = grid.columns[col]  # type: ignore[index]
+        new = pl.lit(pl.Series(texts, dtype=pl.Utf8))
+        updates.append(pl.coalesce(new, pl.col(name)).alias(name))
     return grid.with_columns(updates) if updates else grid
+
+
+def _fill_merges(
+    grid: pl.DataFrame, merges: list[tuple[int, int, int, int]], header_index: int
+) -> pl.DataFrame:
+    """Every cell of a merged range below the header holds the range's (top-left) value."""
+    columns: dict[int, list[str | None]] = {}
+    for r0, c0, r1, c1 in merges:
+        if r0 <= header_index or r0 >= grid.height or c0 < 0 or (r0, c0) == (r1, c1):
+            continue
+        value = grid.item(r0, c0)
+        if value is None:
+            continue
+        for c in range(c0, min(c1, grid.width - 1) + 1):
+            cells = columns.setdefault(c, grid.get_column(grid.columns[c]).to_list())
+            for r in range(r0, min(r1, grid.height - 1) + 1):
+                cells[r] = value
+    if not columns:
+        return grid
+    return grid.with_columns(
+        pl.Series(grid.columns[c], cells, dtype=pl.Utf8) for c, cells in columns.items()
+    )
 
 
 def read_excel_bytes(
@@ -334,8 +350,10 @@ def read_excel_bytes(
     Row numbers are the real Excel rows. Formula cells give their cached
     value; text that merely looks like a formula (``=HYPERLINK(...)``) stays
     text. Date cells come back as ``YYYY-MM-DD`` (``YYYY-MM-DD hh:mm:ss``
-    when they carry a time); percent-formatted cells as shown (``85%``, not
-    the stored 0.85).
+    when they carry a time); a number whose format changes its meaning as
+    Excel displays it (``85%`` for a stored 0.85, ``12.3456`` for 123456
+    under ``0!.0000``, ``2024.10`` under ``0.00``: :mod:`etl.number_formats`);
+    a merged range below the header gives its value to every cell it covers.
     """
     import fastexcel
 
@@ -382,8 +400,9 @@ def read_excel_bytes(
     if grid.height == 0 or grid.width == 0:
         raise _refuse_empty()
     grid = grid.select(pl.all().cast(pl.Utf8).str.replace(_MIDNIGHT, "${1}"))
-    if data.startswith(ZIP_MAGIC):
-        grid = _show_percentages(grid, data, sheet_name)
+    scan = scan_sheet(data, sheet_name, grid.width) if data.startswith(ZIP_MAGIC) else None
+    if scan is not None:
+        grid = _show_as_formatted(grid, scan.shown)
     top = [[_cell(v) for v in grid.row(i)] for i in range(min(grid.height, HEADER_SEARCH_ROWS))]
     if header_row is not None:
         index = header_row - 1
@@ -393,6 +412,8 @@ def read_excel_bytes(
         index, _ = choose_header(top, score)
         if index < 0:
             raise _refuse_empty()
+    if scan is not None and scan.merges:
+        grid = _fill_merges(grid, scan.merges, index)
     return _finish(grid, index, 1, kind="excel", sheet=sheet_name, score=score)
 
 

@@ -13,7 +13,8 @@ import duckdb
 import pytest
 
 from etl.uploads import ingest_bytes
-from tests.etl.fixtures import nasty
+from tests.etl.fixtures import nasty, office
+from tests.etl.fixtures.warehouse import CODE_A
 
 SITE_HEAD = ["试点单位编号", "试点项目编号", "单位名称", "地区"]
 #: Big5 cannot write the template's simplified headers: such offices use the English ones.
@@ -101,3 +102,130 @@ def test_a_trailing_ctrl_z_or_nul_padding_is_not_a_row(con, tail: bytes, encodin
     result = ingest_bytes(con, "pilot_site", data, file_name="ctrlz.csv")
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (2, 2, 0)
     assert [r[1] for r in stored_sites(con)] == ["北京测评中心", "上海测评中心"]
+
+
+# -- 2. cells read as Excel shows them ------------------------------------------
+
+FUNDING_HEAD = ["记录编号", "年度", "资金来源", "资金用途", "资金状态"]
+
+
+def funding_row(record: str, amount: object, **cells: object) -> list[object]:
+    return [record, 2024, "中央财政", "标准研制", cells.get("flow", "已承诺"), amount]
+
+
+def stored_amounts(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    rows = con.execute("select record_id, amount_cny from funding order by record_id").fetchall()
+    return [(r, float(a)) for r, a in rows]
+
+
+@pytest.mark.parametrize("code", ["0!.0000", '0"."0000', "0\\.0000"])
+def test_yuan_shown_in_wan_by_a_scaling_format_under_a_wan_header_are_not_scaled_twice(
+    con, code: str
+) -> None:
+    # The cells store yuan; the format shows them in 万 (123456 -> 12.3456), as the header says.
+    stored_yuan = [123456, 80000, 5]
+    rows = [[*FUNDING_HEAD, "金额（万元）"]]
+    rows += [funding_row(f"F{i}", nasty.Formatted(v, code)) for i, v in enumerate(stored_yuan)]
+    result = ingest_bytes(
+        con, "funding", office.workbook(office.Sheet("资金", rows)), file_name="资金.xlsx"
+    )
+    assert result.rows_accepted == 3, result.errors
+    assert stored_amounts(con) == [("F0", 123456.0), ("F1", 80000.0), ("F2", 5.0)]
+
+
+def test_thousands_scaling_and_fixed_decimals_are_read_as_shown(con) -> None:
+    rows = [[*FUNDING_HEAD, "金额（元）"]]
+    rows += [
+        funding_row("F1", nasty.Formatted(1234567, "#,##0,")),  # shows 1,235
+        funding_row("F2", nasty.Formatted(1234.5678, "#,##0.00")),  # shows 1,234.57
+        funding_row("F3", nasty.Formatted(12.345, '0.00"万元"')),  # shows 12.35万元
+        funding_row("F4", nasty.Formatted(2_500_000, '0.0,,"百万"')),  # shows 2.5百万
+    ]
+    result = ingest_bytes(
+        con, "funding", office.workbook(office.Sheet("资金", rows)), file_name="资金.xlsx"
+    )
+    assert result.rows_accepted == 3
+    # Never read at the wrong magnitude: a unit the reader does not know is reported as shown.
+    assert [(e["row"], e["value"], e["rule"]) for e in result.errors] == [
+        (5, "2.5百万", "not_an_amount")
+    ]
+    assert stored_amounts(con) == [("F1", 1235.0), ("F2", 1234.57), ("F3", 123500.0)]
+
+
+FEEDBACK_HEAD = ["试点单位编号", "标准编号", "报告期", "满意度"]
+
+
+def stored_feedback(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(
+        "select site_id, period, satisfaction from feedback order by site_id, period"
+    ).fetchall()
+
+
+def test_a_period_typed_2024_10_in_a_two_decimal_column_is_october_not_january(con) -> None:
+    rows = [
+        FEEDBACK_HEAD,
+        ["S001", CODE_A, nasty.Formatted(2024.1, "0.00"), 4],  # typed and shown 2024.10
+        ["S002", CODE_A, nasty.Formatted("2024.10", "@"), 4],  # typed into a text cell
+        ["S003", CODE_A, nasty.Formatted(2024.5, "0.0"), 4],  # shown 2024.5: May
+    ]
+    result = ingest_bytes(
+        con, "feedback", office.workbook(office.Sheet("反馈", rows)), file_name="反馈.xlsx"
+    )
+    assert result.rows_accepted == 3, result.errors
+    assert stored_feedback(con) == [
+        ("S001", "2024-Q4", 4),
+        ("S002", "2024-Q4", 4),
+        ("S003", "2024-Q2", 4),
+    ]
+
+
+# -- 4. merged cells -------------------------------------------------------------
+
+
+def test_a_site_id_merged_down_over_its_rows_applies_to_every_row(con) -> None:
+    rows = [FEEDBACK_HEAD]
+    merges = []
+    for site in ["S001", "S002", "S003"]:
+        first = len(rows)
+        for q in range(1, 5):
+            rows.append([site if q == 1 else None, CODE_A, f"2024-Q{q}", q + 1])
+        merges.append((first, 0, first + 3, 0))
+    data = office.workbook(office.Sheet("反馈", rows, merges=merges))
+    result = ingest_bytes(con, "feedback", data, file_name="合并单元格.xlsx")
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (12, 12, 0)
+    assert stored_feedback(con) == [
+        (site, f"2024-Q{q}", q + 1) for site in ("S001", "S002", "S003") for q in range(1, 5)
+    ]
+
+
+def test_a_merged_title_above_the_header_is_left_alone_and_merges_below_it_fill(con) -> None:
+    rows = [
+        ["2024年度实施情况反馈表", None, None, None],
+        FEEDBACK_HEAD,
+        ["S001", CODE_A, "2024-Q1", 5],
+        [None, None, "2024-Q2", 3],
+    ]
+    merges = [(0, 0, 0, 3), (2, 0, 3, 0), (2, 1, 3, 1)]
+    data = office.workbook(office.Sheet("反馈", rows, merges=merges))
+    result = ingest_bytes(con, "feedback", data, file_name="合并.xlsx")
+    assert result.rows_accepted == 2, result.errors
+    assert stored_feedback(con) == [("S001", "2024-Q1", 5), ("S001", "2024-Q2", 3)]
+
+
+def test_formats_and_merges_are_found_when_the_sheet_is_streamed_in_many_pieces(
+    con, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("etl.sheet_scan.CHUNK", 2048)  # a few rows per piece
+    rows = [FEEDBACK_HEAD]
+    merges = []
+    expected = []
+    for year in range(2016, 2076):
+        site = f"S00{year % 4 + 1}"
+        rows.append([site, CODE_A, nasty.Formatted(year + 0.1, "0.00"), 4])  # 2016.10: October
+        rows.append([None, CODE_A, nasty.Formatted(year + 0.05, "0.00"), 5])  # 2016.05: May
+        merges.append((len(rows) - 2, 0, len(rows) - 1, 0))
+        expected += [(site, f"{year}-Q2", 5), (site, f"{year}-Q4", 4)]
+    data = office.workbook(office.Sheet("反馈", rows, merges=merges))
+    result = ingest_bytes(con, "feedback", data, file_name="长表.xlsx")
+    assert result.rows_accepted == 120, result.errors
+    assert stored_feedback(con) == sorted(expected)
