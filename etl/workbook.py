@@ -8,6 +8,8 @@ no sheet is named, the sheet whose header matches the source is read
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from etl.encoding import ZIP_MAGIC
@@ -75,6 +77,71 @@ def _fill_merges(
     )
 
 
+#: A sheet matches a source when its header row names at least this many of its columns.
+SHEET_MATCH = 2
+
+
+def _refuse_sheets(names: list[str], matching: list[str]) -> FileRefused:
+    listed_zh, listed_en = "、".join(names), ", ".join(names)
+    if matching:
+        return FileRefused(
+            f"工作簿中有多个工作表的表头都写有本数据来源的列名（{'、'.join(matching)}），无法确定"
+            f"导入哪一个；请用 --sheet 选项指定工作表（现有工作表：{listed_zh}）",
+            f"several sheets of the workbook have a header of this source ({', '.join(matching)}); "
+            f"name the one to load with the --sheet option (sheets: {listed_en})",
+            rule="sheet",
+        )
+    return FileRefused(
+        f"工作簿中没有一个工作表的表头写有本数据来源的列名（现有工作表：{listed_zh}）；请用 --sheet "
+        "选项指定数据所在的工作表，或使用模板（stdeval template）的表头",
+        f"no sheet of the workbook has a header of this source (sheets: {listed_en}); name the "
+        "sheet holding the data with the --sheet option, or use the template's headers "
+        "(stdeval template)",
+        rule="sheet",
+    )
+
+
+def choose_sheet(reader: Any, score: HeaderScore | None, options: dict[str, Any]) -> int:
+    """Index of the sheet to read when none is named: the one whose header matches the source.
+
+    Hidden sheets are never chosen. With one visible sheet (or no scorer) it
+    is read whatever its header says (the header checks then explain what
+    is missing). With several, the sheet whose best header row names the
+    most columns of the source is read (a 填表说明 sheet first in the
+    workbook is passed over), provided that it names at least
+    :data:`SHEET_MATCH`; when several name as many, the first visible sheet
+    is read if it is one of them (a template's data sheet before its
+    example sheet), else the file is refused.
+
+    Raises
+    ------
+    etl.refusal.FileRefused
+        Rule ``sheet``, naming the sheets and the ``--sheet`` option, when
+        no visible sheet matches or several match equally.
+    """
+    names = list(reader.sheet_names)
+    visible: list[tuple[int, Any]] = []
+    for i in range(len(names)):
+        head = reader.load_sheet(i, **{**options, "n_rows": HEADER_SEARCH_ROWS})
+        if getattr(head, "visible", "visible") == "visible":
+            visible.append((i, head))
+    if not visible:
+        return 0
+    if len(visible) == 1 or score is None:
+        return visible[0][0]
+    scores: dict[int, int] = {}
+    for i, head in visible:
+        rows = [[cell_text(v) for v in row] for row in pl.DataFrame(head.to_arrow()).iter_rows()]
+        scores[i] = choose_header(rows, score)[1]
+    best = max(scores.values())
+    matching = [i for i, found in scores.items() if found == best]
+    # The first visible sheet stays the default (a template's data sheet, before its example).
+    if best >= SHEET_MATCH and (len(matching) == 1 or matching[0] == visible[0][0]):
+        return matching[0]
+    shown = [names[i] for i, _ in visible]
+    raise _refuse_sheets(shown, [names[i] for i in matching] if best >= SHEET_MATCH else [])
+
+
 def read_excel_bytes(
     data: bytes,
     *,
@@ -82,7 +149,7 @@ def read_excel_bytes(
     score: HeaderScore | None = None,
     header_row: int | None = None,
 ) -> RawTable:
-    """Read the first visible sheet (or ``sheet``) of a workbook into a :class:`RawTable`.
+    """Read the sheet matching the source (:func:`choose_sheet`), or ``sheet``, into a :class:`RawTable`.
 
     Row numbers are the real Excel rows. Formula cells give their cached
     value; text that merely looks like a formula (``=HYPERLINK(...)``) stays
@@ -101,8 +168,20 @@ def read_excel_bytes(
         raise _refuse_workbook(type(exc).__name__) from None
     if not names:
         raise refuse_empty()
+    options = {
+        "header_row": None,
+        "dtypes": "string",
+        "skip_rows": 0,
+        "schema_sample_rows": 1,
+        "whitespace_as_null": True,
+    }
     if sheet is None:
-        chosen: int | str = 0
+        try:
+            chosen: int | str = choose_sheet(reader, score, options)
+        except FileRefused:
+            raise
+        except Exception as exc:
+            raise _refuse_workbook(type(exc).__name__) from None
     elif sheet in names:
         chosen = sheet
     elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
@@ -115,21 +194,7 @@ def read_excel_bytes(
             rule="sheet",
         )
     try:
-        options = {
-            "header_row": None,
-            "dtypes": "string",
-            "skip_rows": 0,
-            "schema_sample_rows": 1,
-            "whitespace_as_null": True,
-        }
         loaded = reader.load_sheet(chosen, **options)
-        if sheet is None and getattr(loaded, "visible", "visible") != "visible":
-            # The first sheet the user can see, not a hidden helper sheet.
-            for i in range(1, len(names)):
-                candidate = reader.load_sheet(i, **options)
-                if getattr(candidate, "visible", "visible") == "visible":
-                    loaded = candidate
-                    break
         grid = pl.DataFrame(loaded.to_arrow())
         sheet_name = loaded.name
     except Exception as exc:

@@ -229,3 +229,40 @@ def test_formats_and_merges_are_found_when_the_sheet_is_streamed_in_many_pieces(
     result = ingest_bytes(con, "feedback", data, file_name="长表.xlsx")
     assert result.rows_accepted == 120, result.errors
     assert stored_feedback(con) == sorted(expected)
+
+
+# -- 10. the sheet holding the data -----------------------------------------------
+
+FEEDBACK_ROWS = [
+    FEEDBACK_HEAD,
+    ["S001", CODE_A, "2024-Q1", 5],
+    ["S002", CODE_A, "2024-Q2", 3],
+]
+
+
+def test_the_sheet_whose_header_matches_is_read_behind_an_instructions_sheet(con) -> None:
+    data = office.workbook(
+        office.instructions("实施情况反馈表"), office.Sheet("数据", FEEDBACK_ROWS)
+    )
+    result = ingest_bytes(con, "feedback", data, file_name="反馈.xlsx")
+    assert result.rows_accepted == 2, (result.reason, result.errors)
+    assert stored_feedback(con) == [("S001", "2024-Q1", 5), ("S002", "2024-Q2", 3)]
+
+
+@pytest.mark.parametrize("layout", ["none matches", "two match"])
+def test_no_or_several_matching_sheets_are_refused_naming_the_sheets_and_the_option(
+    con, layout: str
+) -> None:
+    other = office.Sheet("汇总", [["合计"], ["12"]])
+    if layout == "two match":
+        other = office.Sheet("数据（2）", FEEDBACK_ROWS)
+    sheets = [office.instructions("实施情况反馈表"), other]
+    if layout == "two match":
+        sheets.append(office.Sheet("数据", FEEDBACK_ROWS))
+    result = ingest_bytes(con, "feedback", office.workbook(*sheets), file_name="反馈.xlsx")
+    assert result.status == "refused"
+    assert (
+        "--sheet" in result.reason and "填表说明" in result.reason and other.name in result.reason
+    )
+    assert last_refusal_rule(con) == "sheet"
+    assert stored_feedback(con) == []
