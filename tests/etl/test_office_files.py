@@ -266,3 +266,154 @@ def test_no_or_several_matching_sheets_are_refused_naming_the_sheets_and_the_opt
     )
     assert last_refusal_rule(con) == "sheet"
     assert stored_feedback(con) == []
+
+
+# -- 3. known fields under the headers users write --------------------------------
+
+
+def stored_lifecycle(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(
+        "select project_id, approved, draft, consultation, review, approval, published "
+        "from lifecycle order by project_id"
+    ).fetchall()
+
+
+def test_lifecycle_dates_under_time_and_noted_headers_are_all_stored(con) -> None:
+    from datetime import date
+
+    head = [
+        "项目编号",
+        "立项时间",
+        "草案\n时间",
+        "征求意见稿（日期）",
+        "送审稿 日期",
+        "报批稿时间(年月日)",
+        "发布时间",
+    ]
+    dates = [
+        date(2023, 1, 5),
+        date(2023, 3, 1),
+        date(2023, 5, 2),
+        date(2023, 8, 9),
+        date(2023, 10, 10),
+        date(2024, 2, 1),
+    ]
+    rows = [head, *[[f"XM{i}", *dates] for i in range(4)]]
+    result = ingest_bytes(
+        con, "lifecycle", office.workbook(office.Sheet("项目", rows)), file_name="项目.xlsx"
+    )
+    assert result.rows_accepted == 4, result.errors
+    assert [w["rule"] for w in result.warning_details] == []
+    assert stored_lifecycle(con) == [(f"XM{i}", *dates) for i in range(4)]
+
+
+LIFECYCLE_ODD = [
+    ["项目编号", "项目名称", "立项批准时点", "正式发布时点"],
+    ["XM1", "数据安全标准", "2023-01-05", "2024-02-01"],
+    ["XM2", "密码应用标准", "2023-02-05", "2024-03-01"],
+]
+
+
+def test_ignored_columns_like_blank_known_ones_are_said_prominently_with_the_closest_header(
+    con,
+) -> None:
+    result = ingest_bytes(
+        con, "lifecycle", nasty.csv_bytes(LIFECYCLE_ODD), file_name="项目.csv", lang="zh"
+    )
+    assert result.status == "loaded" and result.rows_accepted == 2
+    notes = [(w["column"], w["rule"]) for w in result.warning_details]
+    assert notes == [
+        ("立项批准时点", "column_not_recognised"),
+        ("正式发布时点", "column_not_recognised"),
+    ]
+    messages = " ".join(w["message"] for w in result.warning_details)
+    assert "“立项日期”" in messages and "“发布日期”" in messages
+    assert "立项批准时点" in result.reason and "立项日期" in result.reason
+    assert stored_lifecycle(con) == [("XM1", *[None] * 6), ("XM2", *[None] * 6)]
+
+
+def test_under_strict_such_a_file_is_refused(con) -> None:
+    result = ingest_bytes(
+        con, "lifecycle", nasty.csv_bytes(LIFECYCLE_ODD), file_name="项目.csv", strict=True
+    )
+    assert result.status == "refused" and "--strict" in result.reason
+    assert last_refusal_rule(con) == "column_not_recognised"
+    assert stored_lifecycle(con) == []
+
+
+def test_a_unit_in_brackets_is_never_dropped_to_match_a_header(con) -> None:
+    rows = [
+        [*FUNDING_HEAD, "金额（元）", "金额（千元）"],
+        [*funding_row("F1", "1234")[:5], "1234", "1.2"],
+    ]
+    result = ingest_bytes(con, "funding", nasty.csv_bytes(rows), file_name="资金.csv")
+    assert [w["column"] for w in result.warning_details] == ["金额（千元）"]
+    assert stored_amounts(con) == [("F1", 1234.0)]
+
+
+# -- 5. identifiers mangled by Excel ----------------------------------------------
+
+SURVEY_HEAD = ["问卷编号", "调查年度", "标准编号", "总体满意度"]
+
+
+def test_ids_in_scientific_notation_are_rejected_saying_what_excel_did_never_merged(con) -> None:
+    rows = [SURVEY_HEAD, ["202405000001", "2024", CODE_A, "5"]]
+    rows += [["2.02405E+11", "2024", CODE_A, str(i)] for i in range(1, 6)]
+    result = ingest_bytes(con, "survey", nasty.csv_bytes(rows), file_name="问卷.csv", lang="zh")
+    assert (result.rows_accepted, result.rows_rejected, result.rows_replaced) == (1, 5, 0)
+    assert {(e["rule"], e["value"]) for e in result.errors} == {
+        ("id_scientific_notation", "2.02405E+11")
+    }
+    assert "文本" in result.errors[0]["message"] and "科学计数法" in result.errors[0]["message"]
+    stored = con.execute("select response_id, q_satisfied from survey").fetchall()
+    assert stored == [("202405000001", 5)]
+
+
+# -- 7. names compared for rules --------------------------------------------------
+
+
+def test_funders_differing_only_in_bracket_width_and_spaces_are_one_funder(con) -> None:
+    head = [*FUNDING_HEAD, "金额（元）", "出资单位", "承担单位"]
+    rows = [
+        head,
+        [*funding_row("F1", "")[:4], "已承诺", "100000", "某某基金会（北京）", "测评中心 甲"],
+        [*funding_row("F2", "")[:4], "已拨付", "60000", "某某基金会(北京)", "测评中心甲"],
+        [*funding_row("F3", "")[:4], "已拨付", "40000", " 某某基金会 (北京)", "测评中心　甲"],
+    ]
+    result = ingest_bytes(con, "funding", nasty.csv_bytes(rows), file_name="资金.csv")
+    assert result.rows_accepted == 3
+    assert [w["rule"] for w in result.warning_details] == []
+    funders = con.execute("select funder from funding order by record_id").fetchall()
+    assert funders == [("某某基金会（北京）",), ("某某基金会(北京)",), ("某某基金会 (北京)",)]
+    rows[3][5] = "40001"  # now more is disbursed than committed: the warning is real
+    again = ingest_bytes(con, "funding", nasty.csv_bytes(rows), file_name="资金2.csv")
+    assert {w["rule"] for w in again.warning_details} == {"disbursed_above_committed"}
+
+
+# -- 11. messages an office user can act on ----------------------------------------
+
+
+@pytest.mark.parametrize("placeholder", ["/", "—", "无", "N/A", "－"])
+def test_a_placeholder_in_an_optional_number_cell_says_it_may_be_left_blank(
+    con, placeholder: str
+) -> None:
+    head = [*FEEDBACK_HEAD, "实施成本（元）"]
+    rows = [
+        head,
+        ["S001", CODE_A, "2024-Q1", "5", placeholder],
+        ["S002", CODE_A, "2024-Q1", "4", ""],
+    ]
+    result = ingest_bytes(con, "feedback", nasty.csv_bytes(rows), file_name="反馈.csv", lang="zh")
+    assert [(e["row"], e["value"], e["rule"]) for e in result.errors] == [
+        (2, placeholder, "not_an_amount")
+    ]
+    assert "留空" in result.errors[0]["message"]
+    assert stored_feedback(con) == [("S002", "2024-Q1", 4)]
+
+
+def test_headers_with_line_breaks_appear_folded_in_messages(con) -> None:
+    head = ["试点单位\n编号", "标准编号", "报告期", "满意度", "实施成本\n（元）", "备\n注"]
+    rows = [head, ["S001", CODE_A, "2024-Q1", "5", "很多", "x"]]
+    result = ingest_bytes(con, "feedback", nasty.csv_bytes(rows), file_name="反馈.csv")
+    assert [e["column"] for e in result.errors] == ["实施成本 （元）"]
+    assert [w["column"] for w in result.warning_details] == ["备 注"]
