@@ -199,6 +199,16 @@ def _omits_references(sheet_xml: str) -> bool:
     return bool(cells != referenced)
 
 
+def _last_row(piece: str, row_index: int) -> int:
+    """0-based index of the last row of ``piece`` that names its number (else ``row_index``)."""
+    start = max(piece.rfind("<row"), piece.rfind(":row"))
+    found = re.search(r'^[^>]*?\sr="(\d+)"', piece[start:]) if start >= 0 else None
+    if found is None:
+        numbers = re.findall(r'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"', piece)
+        return int(numbers[-1]) - 1 if numbers else row_index
+    return int(found.group(1)) - 1
+
+
 @dataclass
 class SheetScan:
     """What one worksheet shows beyond its stored values.
@@ -284,8 +294,7 @@ def _scan(pieces: Iterator[str], formats: dict[int, NumberFormat], width: int) -
         else:
             every = _tags(piece, _CELL) if dimension_first is None else None
             styled = _tags(piece, pattern) if pattern else None
-            rows = re.findall(r'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"', piece)
-            row_index = int(rows[-1]) - 1 if rows else row_index
+            row_index = _last_row(piece, row_index)
         if every is not None:
             low = every.filter(pl.col("valued")).get_column("column").min()
             if low is not None:

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from tests.etl.fixtures import nasty
 from tests.etl.fixtures.bombs import bomb_xlsx
-from tests.etl.fixtures.warehouse import CODE_A, copy_of
+from tests.etl.fixtures.warehouse import CODE_A
 
 HEAD = ["试点单位编号", "标准编号", "报告期", "满意度"]
 CLEAN = [
@@ -27,15 +27,11 @@ CLEAN = [
 ]
 
 
-@pytest.fixture
-def env(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
-    db = copy_of(built, tmp_path / "w.duckdb")
-    monkeypatch.setenv("STDEVAL_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("STDEVAL_DB", str(db))
-    monkeypatch.setenv("STDEVAL_LANG", "zh")
-    (tmp_path / "bomb.xlsx").write_bytes(bomb_xlsx(3_500_000_000, lie=True))
-    (tmp_path / "clean.csv").write_bytes(nasty.csv_bytes(CLEAN))
-    return {"db": db, "dir": tmp_path}
+@pytest.fixture(autouse=True)
+def files(env: dict) -> None:
+    """A 3.5 GB bomb (declaring small sizes) and a clean six-row file, next to the warehouse."""
+    (env["dir"] / "bomb.xlsx").write_bytes(bomb_xlsx(3_500_000_000, lie=True))
+    (env["dir"] / "clean.csv").write_bytes(nasty.csv_bytes(CLEAN))
 
 
 def stored(db: Path) -> list[tuple]:
