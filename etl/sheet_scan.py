@@ -120,14 +120,18 @@ def _chunks(stream: io.BufferedIOBase) -> Iterator[str]:
             if text:
                 yield text
             return
-        end = 0
-        for start in (max(0, len(text) - CHUNK // 2), 0):
-            ends = [m.end() for m in _ROW_END.finditer(text, start)]
-            if ends:
-                end = ends[-1]
-                break
+        end = _last_row_end(text)
         yield text[:end]
         carry = text[end:]
+
+
+def _last_row_end(text: str) -> int:
+    """Where the last complete row of ``text`` ends (0 when it holds no row end)."""
+    plain = text.rfind("</row>")
+    if plain >= 0:
+        return plain + len("</row>")
+    ends = [m.end() for m in _ROW_END.finditer(text)]  # prefixed tags or self-closing rows only
+    return ends[-1] if ends else 0
 
 
 def _tags(sheet_xml: str, pattern: str) -> pl.DataFrame:
@@ -236,13 +240,16 @@ def _formatted(cells: pl.DataFrame, formats: dict[int, NumberFormat]) -> pl.Data
 
     # Text, boolean and error cells stay as they are, whatever their format.
     numbers = cells.filter((pl.col("kind") == "n") & pl.col("value").is_not_null())
+    # A column repeats few (style, value) pairs: render each once.
+    distinct = numbers.select("style", "value").unique()
     texts = []
-    for style, value in zip(numbers["style"], numbers["value"], strict=True):
+    for style, value in distinct.iter_rows():
         try:
             texts.append(display(float(value), formats[style]))
         except (ValueError, KeyError, ArithmeticError):
             texts.append(None)
-    return numbers.select("column", "row").with_columns(text=pl.Series(texts, dtype=pl.Utf8))
+    rendered = distinct.with_columns(text=pl.Series(texts, dtype=pl.Utf8))
+    return numbers.join(rendered, on=["style", "value"], how="left").select("column", "row", "text")
 
 
 def scan_sheet(data: bytes, sheet_name: str, width: int) -> SheetScan:
@@ -281,7 +288,8 @@ def _scan(pieces: Iterator[str], formats: dict[int, NumberFormat], width: int) -
             if dim is not None and dim.group(2) is not None:
                 first, last = column_index(dim.group(1)), column_index(dim.group(2))
                 dimension_first = first if last - first + 1 == width else None
-        for m in _MERGE.finditer(piece):
+        at = piece.find("mergeCell")
+        for m in _MERGE.finditer(piece, max(at - 16, 0)) if at >= 0 else ():
             r0, c0 = int(m.group(2)) - 1, column_index(m.group(1))
             r1 = int(m.group(4)) - 1 if m.group(4) else r0
             c1 = column_index(m.group(3)) if m.group(3) else c0

@@ -46,11 +46,9 @@ def _show_as_formatted(grid: pl.DataFrame, shown: pl.DataFrame) -> pl.DataFrame:
     for (col,), cells in shown.filter(pl.col("row") < height).group_by("column"):
         if not 0 <= col < grid.width:  # type: ignore[operator]
             continue
-        texts: list[str | None] = [None] * height
-        for row, text in zip(cells["row"], cells["text"], strict=True):
-            texts[row] = text
+        texts = pl.Series([None] * height, dtype=pl.Utf8).scatter(cells["row"], cells["text"])
         name = grid.columns[col]  # type: ignore[index]
-        new = pl.lit(pl.Series(texts, dtype=pl.Utf8))
+        new = pl.lit(texts)
         updates.append(pl.coalesce(new, pl.col(name)).alias(name))
     return grid.with_columns(updates) if updates else grid
 
@@ -120,6 +118,8 @@ def choose_sheet(reader: Any, score: HeaderScore | None, options: dict[str, Any]
         no visible sheet matches or several match equally.
     """
     names = list(reader.sheet_names)
+    if len(names) == 1:
+        return 0
     visible: list[tuple[int, Any]] = []
     for i in range(len(names)):
         head = reader.load_sheet(i, **{**options, "n_rows": HEADER_SEARCH_ROWS})
