@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from etl.encoding import ZIP_MAGIC
+from etl.encoding import OLE2_MAGIC, ZIP_MAGIC
 from etl.raw_table import (
     HEADER_SEARCH_ROWS,
     HeaderScore,
@@ -25,6 +25,7 @@ from etl.raw_table import (
 )
 from etl.refusal import FileRefused
 from etl.sheet_scan import scan_sheet
+from etl.xls_scan import scan_xls
 
 #: A date cell of Excel comes back as ``2024-05-08 00:00:00``; midnight means a plain date.
 _MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
@@ -202,18 +203,23 @@ def read_excel_bytes(
     if grid.height == 0 or grid.width == 0:
         raise refuse_empty()
     grid = grid.select(pl.all().cast(pl.Utf8).str.replace(_MIDNIGHT, "${1}"))
-    scan = scan_sheet(data, sheet_name, grid.width) if data.startswith(ZIP_MAGIC) else None
+    first_row = 1
+    scan = None
+    if data.startswith(ZIP_MAGIC):
+        scan = scan_sheet(data, sheet_name, grid.width)
+    elif data.startswith(OLE2_MAGIC):
+        scan, first_row = scan_xls(data, sheet_name, grid)
     if scan is not None:
         grid = _show_as_formatted(grid, scan.shown)
     top = [[cell_text(v) for v in grid.row(i)] for i in range(min(grid.height, HEADER_SEARCH_ROWS))]
     if header_row is not None:
-        index = header_row - 1
+        index = header_row - first_row
         if index >= grid.height or index < 0:
-            raise refuse_header_row(header_row, grid.height)
+            raise refuse_header_row(header_row, grid.height + first_row - 1)
     else:
         index, _ = choose_header(top, score)
         if index < 0:
             raise refuse_empty()
     if scan is not None and scan.merges:
         grid = _fill_merges(grid, scan.merges, index)
-    return finish_table(grid, index, 1, kind="excel", sheet=sheet_name, score=score)
+    return finish_table(grid, index, first_row, kind="excel", sheet=sheet_name, score=score)

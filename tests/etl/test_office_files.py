@@ -417,3 +417,43 @@ def test_headers_with_line_breaks_appear_folded_in_messages(con) -> None:
     result = ingest_bytes(con, "feedback", nasty.csv_bytes(rows), file_name="反馈.csv")
     assert [e["column"] for e in result.errors] == ["实施成本 （元）"]
     assert [w["column"] for w in result.warning_details] == ["备 注"]
+
+
+# -- legacy .xls: the same reading -------------------------------------------------
+
+
+def test_a_legacy_xls_is_read_as_shown_with_merges_and_excel_row_numbers(con) -> None:
+    rows = [
+        ["2024年度资金情况"],
+        [],
+        [*FUNDING_HEAD, "金额（万元）"],
+        funding_row("F1", nasty.Formatted(123456, "0!.0000")),  # yuan shown in 万
+        funding_row("F2", nasty.Formatted(80000, '0"."0000')),
+        [None, 2024, "中央财政", "标准研制", "已拨付", "十万"],  # F2 merged down; not an amount
+    ]
+    data = office.legacy_workbook(office.Sheet("资金", rows, merges=[(4, 0, 5, 0)]), first_row=2)
+    result = ingest_bytes(con, "funding", data, file_name="资金.xls")
+    # The sheet starts at Excel row 3: the title is row 3, the header row 5.
+    assert [(e["row"], e["value"], e["rule"]) for e in result.errors] == [
+        (8, "十万", "not_an_amount")
+    ]
+    assert stored_amounts(con) == [("F1", 123456.0), ("F2", 80000.0)]
+
+
+@pytest.mark.parametrize("first_row", [0, 3])
+def test_legacy_xls_percent_cells_are_read_as_shown_wherever_the_sheet_starts(
+    con, first_row: int
+) -> None:
+    rows = [
+        [*FEEDBACK_HEAD, "实施覆盖率"],
+        ["S001", CODE_A, "2024-Q1", 5, nasty.Percent(0.85)],
+        ["S002", CODE_A, "2024-Q1", 4, nasty.Percent(0.075, "0.0%")],
+        ["S003", CODE_A, "2024-Q1", 4, nasty.Percent(1.2)],
+    ]
+    data = office.legacy_workbook(office.Sheet("反馈", rows), first_row=first_row)
+    result = ingest_bytes(con, "feedback", data, file_name="反馈.xls")
+    assert [(e["row"], e["value"], e["rule"]) for e in result.errors] == [
+        (first_row + 4, "120%", "percent_range")
+    ]
+    stored = con.execute("select site_id, coverage_pct from feedback order by 1").fetchall()
+    assert stored == [("S001", 85.0), ("S002", 7.5)]
