@@ -12,7 +12,8 @@ spelling (Likert, choices, regions, codes, periods, years, percentages),
 an unreadable cell is reported under that rule's id and message, so the
 user sees one explanation per column whatever the mistake. Plain type
 failures get their own ids: ``not_an_integer``, ``not_an_amount``,
-``not_a_number``, ``not_a_date``, ``not_yes_no``.
+``not_a_number``, ``not_a_date``, ``not_yes_no``, and for identifiers in
+scientific notation ``id_scientific_notation``.
 """
 
 from __future__ import annotations
@@ -62,6 +63,14 @@ _TYPE_RULE = {
         "不是有效日期，应写作 2024-05-08（也可写 2024/5/8、2024年5月8日）",
         "is not a valid date: write it as 2024-05-08 (2024/5/8 and 2024年5月8日 also work)",
     ),
+    "id": (
+        "id_scientific_notation",
+        "是科学计数法（如 2.02405E+11）：Excel 把长数字编号显示成科学计数法，另存时丢掉了后面的位数，"
+        "不同的编号会因此变成同一个；请在 Excel 中把该列设置为“文本”格式并重新填入完整编号",
+        "is in scientific notation (such as 2.02405E+11): Excel showed a long numeric id that way "
+        "and dropped its last digits when saving, so different ids become one; format the column "
+        "as Text in Excel and enter the full ids again",
+    ),
     "bool": (
         "not_yes_no",
         "应为“是”或“否”（也可写 Y/N、1/0、√/×）",
@@ -102,11 +111,11 @@ def parser(col: ColumnSpec, factor: float = 1.0) -> Callable[[pl.Expr], pl.Expr]
 
 
 def cast_rule(spec: SourceSpec, col: ColumnSpec, *, rules: list[Rule] | None = None) -> Rule | None:
-    """The rule reported when a non-blank cell of ``col`` cannot be read (``None`` for text and ids).
+    """The rule reported when a non-blank cell of ``col`` cannot be read (``None`` for free text).
 
     ``rules`` are ``column_rules(spec)`` when the caller already has them.
     """
-    if col.kind in {"text", "id"}:
+    if col.kind == "text":
         return None
     shared = _SHARED_RULE.get(col.kind)
     if shared is not None:
@@ -236,4 +245,55 @@ def normalise_raw(
     errors = failures_to_rows(spec, frame, failed, rules).with_columns(
         pl.when(pl.col("rule") != "required").then(pl.col("value")).alias("value")
     )
-    return typed, errors
+    return typed, placeholder_messages(spec, errors)
+
+
+#: What users write for "no value" in a number cell: slashes and dashes, 无, N/A...
+PLACEHOLDER = (
+    r"(?i)^[\s\u3000]*(?:[/／\\\-－—–―~～]+|无|暂无|没有|空|不适用|n/?a|null|none|#n/a)[\s\u3000]*$"
+)
+_NUMBER_KINDS = frozenset({"int", "decimal", "float", "percent"})
+
+
+def placeholder_messages(spec: SourceSpec, errors: pl.DataFrame) -> pl.DataFrame:
+    """Say that an optional number cell may be left blank where it holds a placeholder (``/``, ``无``).
+
+    The cell stays rejected under its own rule; only the message changes.
+
+    Examples
+    --------
+    >>> from datasets.sources import get_source
+    >>> raw = pl.DataFrame({"site_id": ["S1"], "standard_code": ["GB/T 22239-2019"],
+    ...                     "period": ["2024-Q2"], "cost_cny": ["/"]})
+    >>> _, errors = normalise_raw(get_source("feedback"), raw)
+    >>> errors["rule"].item(), "留空" in errors["message_zh"].item()
+    ('not_an_amount', True)
+    """
+    optional = [c.name for c in spec.columns if c.kind in _NUMBER_KINDS and not c.required]
+    if errors.height == 0 or not optional:
+        return errors
+    hit = (
+        pl.col("column").is_in(optional)
+        & (pl.col("rule") != "required")
+        & pl.col("value").str.contains(PLACEHOLDER).fill_null(False)
+    )
+    if not errors.select(hit.any()).item():
+        return errors
+    names = {c.name: header(c) for c in spec.columns}
+    shown_zh = pl.col("column").replace_strict(names, default=pl.col("column"))
+    zh = pl.format(
+        "{}填写了“{}”：这是可以不填的数字列，没有数据时请直接留空（不要填“/”“无”“N/A”等占位符），"
+        "请清空该单元格后重新上传",
+        shown_zh,
+        pl.col("value"),
+    )
+    en = pl.format(
+        "{} holds the placeholder '{}': this number column is optional and may be left blank when "
+        "there is no value (no '/', '无' or 'N/A'); clear the cell and upload again",
+        pl.col("column"),
+        pl.col("value"),
+    )
+    return errors.with_columns(
+        pl.when(hit).then(zh).otherwise(pl.col("message_zh")).alias("message_zh"),
+        pl.when(hit).then(en).otherwise(pl.col("message_en")).alias("message_en"),
+    )

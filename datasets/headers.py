@@ -5,17 +5,20 @@ name, an alias or a unit header (``实施成本（万元）`` -> ``cost_cny`` wi
 scale 10,000). Matching forgives what spreadsheets and input methods do to
 headers: a BOM, zero-width characters, surrounding or inner spaces,
 full-width letters and parentheses （）, case, ``_`` or ``-`` for a space,
-a trailing ``*`` or ``（必填）``/``（选填）`` marker, and bilingual headers
-such as ``试点单位编号 / site_id`` or ``试点单位编号\nsite_id`` (either
-half may match).
+a trailing ``*`` or ``（必填）``/``（选填）`` marker, a trailing note in
+brackets that names no unit (``发布时间（年月日）``), ``…时间`` for ``…日期``
+in a date column (``立项时间``), and bilingual headers such as
+``试点单位编号 / site_id`` or ``试点单位编号\nsite_id`` (either half may
+match).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from datasets.normalise.width import INVISIBLE
@@ -40,15 +43,47 @@ def fold_header(header: str) -> str:
     return _MARKERS.sub("", text)
 
 
+#: A trailing note in brackets (after folding): ``(日期)``, ``(yyyy-mm-dd)``, ``(1-5分)``.
+_NOTE = re.compile(r"\(([^()]*)\)$")
+#: A bracket naming a unit or magnitude is never dropped: ``金额(千元)`` is not ``金额``.
+_UNIT = re.compile(r"[元十百千万亿%‰]|cny|rmb|usd|yuan|k$", re.I)
+
+
 def _candidates(header: str) -> list[str]:
-    """The whole header first, then each half of a bilingual header."""
+    """The whole header first, then each half of a bilingual header, each also without a note.
+
+    A trailing bracket that names no unit (``发布时间（年月日）``) is a note:
+    the header is also tried without it.
+    """
     parts = [header, *re.split(r"\s*(?:/|\||\n|\r)\s*", header)]
     seen: list[str] = []
     for part in parts:
         folded = fold_header(part)
-        if folded and folded not in seen:
-            seen.append(folded)
+        note = _NOTE.search(folded)
+        bare = folded[: note.start()] if note and not _UNIT.search(note.group(1)) else ""
+        for candidate in (folded, bare):
+            if candidate and candidate not in seen:
+                seen.append(candidate)
     return seen
+
+
+def display_header(header: str) -> str:
+    r"""A header as messages show it: line breaks folded into one space.
+
+    Examples
+    --------
+    >>> display_header("实施成本\n（元）"), display_header("试点单位编号\r\nsite_id")
+    ('实施成本 （元）', '试点单位编号 site_id')
+    """
+    return re.sub(r"\s*[\r\n]+\s*", " ", header).strip()
+
+
+def _date_variants(text: str) -> list[str]:
+    """``立项日期`` -> ``立项时间``, ``立项`` -> ``立项日期``, ``立项时间``: how users name a date column."""
+    if text.isascii():
+        return []
+    base = text.removesuffix("日期").removesuffix("时间")
+    return [base + "日期", base + "时间"] if base else []
 
 
 @dataclass
@@ -96,6 +131,11 @@ def header_index(spec: SourceSpec) -> dict[str, tuple[str, float]]:
     for col in spec.columns:
         for text in (col.name, col.header_zh, *col.aliases):
             add(text, col.name, 1.0)
+    for col in spec.columns:  # variants never displace a header or alias of another column
+        if col.kind == "date":
+            for text in (col.header_zh, *col.aliases):
+                for variant in _date_variants(text):
+                    index.setdefault(fold_header(variant), (col.name, 1.0))
         for text, factor in col.unit_headers.items():
             add(text, col.name, factor)
     return index
@@ -148,3 +188,33 @@ def map_headers(spec: SourceSpec, headers: Sequence[str]) -> HeaderMapping:
             mapping.scale[column] = factor
     mapping.missing_required = [c.name for c in spec.columns if c.required and c.name not in taken]
     return mapping
+
+
+#: How alike (0–1, :class:`difflib.SequenceMatcher`) an ignored header must be to a known one.
+CLOSE_ENOUGH = 0.5
+
+
+def closest_header(
+    spec: SourceSpec, header: str, columns: Iterable[str]
+) -> tuple[str, float] | None:
+    """The column among ``columns`` whose headers are most like ``header``, and how alike (0–1).
+
+    Compared after folding (:func:`fold_header`), against each column's
+    Chinese header, English name and aliases; ``None`` when none is at least
+    :data:`CLOSE_ENOUGH` alike.
+
+    Examples
+    --------
+    >>> from datasets.sources import get_source
+    >>> closest_header(get_source("lifecycle"), "立项批准时点", ["approved", "published"])
+    ('approved', 0.5)
+    """
+    wanted = fold_header(header)
+    best: tuple[str, float] | None = None
+    for name in columns:
+        col = spec.column(name)
+        for text in (col.header_zh, col.name, *col.aliases):
+            ratio = SequenceMatcher(None, wanted, fold_header(text)).ratio()
+            if ratio >= CLOSE_ENOUGH and (best is None or ratio > best[1]):
+                best = (name, round(ratio, 2))
+    return best

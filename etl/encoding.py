@@ -1,10 +1,13 @@
 """Tell what a received file is and decode text files to UTF-8.
 
 Pilot sites save CSVs from Excel in whatever their office uses: UTF-8, UTF-8
-with a BOM, GBK or GB18030 (a superset of GBK), sometimes UTF-16 "Unicode
-text". The order of attempts is fixed (issue 3, item 1): a BOM if there is
-one, then strict UTF-8, then GB18030, then a detector; anything else is
-refused with a one-line reason saying how to save the file instead.
+with a BOM, GBK or GB18030 (a superset of GBK), Big5 (Hong Kong, Macao and Taiwan offices),
+sometimes UTF-16 "Unicode text" (with or without a byte-order mark). The
+order of attempts is fixed (issue 3, item 1; issue 10, item 1): a BOM if
+there is one, UTF-16 without one, strict UTF-8, then the most plausible of
+GB18030 and Big5, then a detector; garbage is never stored: text that no
+encoding reads plausibly is refused with a one-line reason saying how to
+save the file instead.
 """
 
 from __future__ import annotations
@@ -104,25 +107,127 @@ def _detect(data: bytes) -> str | None:
     except ImportError:  # pragma: no cover - optional dependency of requests
         return None
     best = from_bytes(data[: 1 << 20]).best()
-    if best is None or best.encoding in {"utf_8", "gb18030"}:
+    if best is None or best.encoding in {"utf_8", "gb18030", "cp950", "big5", "big5hkscs"}:
         return None
     return str(best.encoding)
+
+
+#: Trailing bytes some programs leave after the last record: Ctrl-Z (the
+#: old end-of-file mark) and NUL padding. They are not a row.
+_TRAILING_CONTROL = re.compile(rb"[\x00\x1a][\x00\x1a\s]*\Z")
+#: Legacy Chinese encodings tried, in order of preference on a tie.
+_LEGACY = ("gb18030", "cp950", "big5hkscs")
+#: Below this share of common characters, the decoded text is taken as mojibake.
+PLAUSIBLE = 0.6
+#: Characters a wrong legacy reading produces: CJK ideographs (every block),
+#: kana, Hangul and private-use code points.
+_JUDGED = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\ue000-\uf8ff\uf900-\ufaff"
+    "\U00020000-\U0003134f]"
+)
+#: Fewer letters than this are too few to judge (the first candidate is kept).
+_JUDGE_MIN = 8
+
+
+def _common(ch: str) -> bool:
+    """True for a character in the first (most common) level of GB2312 or of Big5."""
+    for codec, low, high in (("gb2312", 0xB0, 0xD7), ("cp950", 0xA4, 0xC6)):
+        try:
+            encoded = ch.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if len(encoded) == 2 and low <= encoded[0] <= high:
+            return True
+    return False
+
+
+def plausibility(text: str) -> tuple[float, int]:
+    """Share of common Chinese characters among the non-ASCII letters of ``text``, and their count.
+
+    Text read in the wrong legacy encoding turns into rare characters, kana
+    and private-use code points; real text (simplified or traditional, names
+    of every province included) is almost all common characters.
+    Only the characters such mojibake is made of are judged (ideographs,
+    kana, Hangul, private use); Latin letters, punctuation and symbols are not.
+
+    Examples
+    --------
+    >>> big5 = "試點單位編號,臺北市".encode("cp950")
+    >>> round(plausibility(big5.decode("cp950"))[0], 2), round(plausibility(big5.decode("gb18030"))[0], 2)
+    (1.0, 0.33)
+    """
+    letters = [c for c in text[:65536] if _JUDGED.match(c)]
+    if not letters:
+        return 1.0, 0
+    return sum(map(_common, letters)) / len(letters), len(letters)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The text of UTF-16 data without a byte-order mark, when one byte order reads as text."""
+    best: tuple[int, str] | None = None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data[: len(data) - len(data) % 2].decode(codec).rstrip("\x00\x1a")
+        except UnicodeDecodeError:
+            continue
+        head = text[:65536]
+        lines = head.count("\n") + head.count("\r")
+        if lines and not _looks_binary(head) and (best is None or lines > best[0]):
+            best = (lines, text)
+    return best[1] if best else None
+
+
+def _legacy(data: bytes) -> Decoded | None:
+    """The most plausible legacy Chinese reading of ``data`` (GB18030 on a tie), if any."""
+    best: tuple[float, int, str, str] | None = None
+    for codec in _LEGACY:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        share, letters = plausibility(text)
+        if best is None or share > best[0]:
+            best = (share, letters, codec, text)
+    if best is None:
+        return None
+    share, letters, codec, text = best
+    if letters >= _JUDGE_MIN and share < PLAUSIBLE:
+        raise _refuse_encoding()
+    if _looks_binary(text):
+        raise _refuse_binary(_BINARY)
+    return Decoded(text.encode("utf-8"), codec)
+
+
+def _refuse_encoding() -> FileRefused:
+    return FileRefused(
+        f"无法识别文件的文字编码（不是 UTF-8、UTF-16，也不是 GBK/GB18030 或 Big5），{_SAVE_AS_ZH}",
+        f"the file's text encoding is none of UTF-8, UTF-16, GBK/GB18030 or Big5 and could not "
+        f"be recognised; {_SAVE_AS_EN}",
+        rule="encoding",
+    )
 
 
 def decode_text(data: bytes) -> Decoded:
     """Decode the bytes of a text (CSV) file and return them as UTF-8.
 
-    Order: a byte-order mark, strict UTF-8, GB18030 (which includes GBK and
-    GB2312), then detection. Raises :class:`~etl.refusal.FileRefused` with a
+    Order: a byte-order mark; UTF-16 without one (a file holding NUL bytes
+    whose one byte order reads as lines of text); strict UTF-8; then the
+    legacy Chinese encodings GB18030 (which includes GBK and GB2312) and
+    Big5 (``cp950``, then ``big5hkscs``), keeping the reading whose text is
+    most plausible (:func:`plausibility`) and refusing (``encoding``) when
+    even that one is mojibake; then detection. A trailing Ctrl-Z or NUL
+    padding is dropped. Raises :class:`~etl.refusal.FileRefused` with a
     clear reason for binary files and undecodable text.
 
     Examples
     --------
     >>> decode_text("试点单位编号,标准编号".encode("gbk")).encoding
     'gb18030'
-    >>> d = decode_text(b"\\xef\\xbb\\xbfsite_id")
+    >>> decode_text("試點單位編號,臺北市".encode("big5")).encoding
+    'cp950'
+    >>> d = decode_text(b"\\xef\\xbb\\xbfsite_id\\r\\n\\x1a")
     >>> d.encoding, d.utf8
-    ('utf-8-sig', b'site_id')
+    ('utf-8-sig', b'site_id\\r\\n')
     """
     what = _sniff(data)
     if what:
@@ -134,8 +239,13 @@ def decode_text(data: bytes) -> Decoded:
             except UnicodeDecodeError:
                 break
             if encoding == "utf-8-sig":
-                return Decoded(data[len(bom) :], encoding)
-            return Decoded(text.encode("utf-8"), encoding)
+                return Decoded(_TRAILING_CONTROL.sub(b"", data[len(bom) :]), encoding)
+            return Decoded(text.rstrip("\x00\x1a").encode("utf-8"), encoding)
+    if b"\x00" in data[:-1024] or b"\x00" in _TRAILING_CONTROL.sub(b"", data):
+        text16 = _utf16_without_bom(data)
+        if text16 is not None:
+            return Decoded(text16.encode("utf-8"), "utf-16")
+    data = _TRAILING_CONTROL.sub(b"", data)
     if b"\x00" in data:
         raise _refuse_binary(_BINARY)
     if data.isascii():
@@ -151,14 +261,9 @@ def decode_text(data: bytes) -> Decoded:
         if _looks_binary(head):
             raise _refuse_binary(_BINARY)
         return Decoded(data, "utf-8")
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None:
-        if _looks_binary(text):
-            raise _refuse_binary(_BINARY)
-        return Decoded(text.encode("utf-8"), "gb18030")
+    legacy = _legacy(data)
+    if legacy is not None:
+        return legacy
     guessed = _detect(data)
     if guessed:
         try:
@@ -167,13 +272,4 @@ def decode_text(data: bytes) -> Decoded:
             text = None
         if text is not None and not _looks_binary(text):
             return Decoded(text.encode("utf-8"), guessed)
-    zh = f"无法识别文件的文字编码（不是 UTF-8，也不是 GBK/GB18030），{_SAVE_AS_ZH}"
-    en = (
-        "the file's text encoding is neither UTF-8 nor GBK/GB18030 and could not be "
-        f"recognised; {_SAVE_AS_EN}"
-    )
-    raise FileRefused(
-        zh,
-        en,
-        rule="encoding",
-    )
+    raise _refuse_encoding()

@@ -171,6 +171,19 @@ SETTINGS: tuple[Setting, ...] = (
         " generated (mode 0600) on first use. Never commit it; replacing it signs everyone out.",
         parse_path,
     ),
+    Setting(
+        "STDEVAL_MAX_UNPACKED_MB",
+        "256",
+        "Megabytes an uploaded workbook (XLSX) may unpack to; a larger one is refused as `too_large`.",
+        parse_positive_number,
+    ),
+    Setting(
+        "STDEVAL_MAX_PACKING_RATIO",
+        "200",
+        "Highest unpacked/packed size ratio of a workbook part over 8 MB; above it the file is "
+        "refused as `too_large` (a ZIP bomb).",
+        parse_positive_number,
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -16,8 +16,10 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from datasets.headers import display_header
 from datasets.problems import ERROR_COLUMNS, ROW
 from etl.context import warehouse_context
+from etl.ignored_columns import notice, unrecognised_columns, warnings_for
 from etl.ingest_log import duplicate_result, find_loaded, log_duplicate, refuse
 from etl.pipeline import load_validated
 from etl.refusal import FileRefused
@@ -33,7 +35,7 @@ def _refusal_for_headers(
         cols = [spec.column(name) for name in missing]
         zh = "、".join(f"“{c.header_zh}”" for c in cols)
         en = ", ".join(c.name for c in cols)
-        seen_zh = "、".join(h for h in headers if h) or "（空）"
+        seen_zh = "、".join(display_header(h) for h in headers if h) or "（空）"
         return FileRefused(
             f"缺少必填列：{zh}（在第 {header_row} 行的表头中未找到；现有列：{seen_zh}）；"
             "请使用模板（stdeval template）的表头后重新上传",
@@ -64,7 +66,7 @@ def _header_score(spec: Any) -> Callable[[list[str]], int]:
 
 
 def _unknown_column_warnings(unknown: Iterable[str], header_row: int) -> pl.DataFrame:
-    names = [u for u in unknown if u]
+    names = [display_header(u) for u in unknown if u]
     return pl.DataFrame(
         {
             "row": [header_row] * len(names),
@@ -118,7 +120,7 @@ def canonical_raw(table: Any, mapping: Any) -> tuple[pl.DataFrame, dict[str, str
         canonical = mapping.columns.get(header) if header else None
         if canonical is None or canonical in labels:
             continue
-        labels[canonical] = header
+        labels[canonical] = display_header(header)
         selected.append(pl.col(f"c{i}").alias(canonical))
     return table.frame.select(selected), labels
 
@@ -203,19 +205,37 @@ def ingest_bytes(
         progress("read", len(data), len(data))
         progress("validate", 0, table.rows)
     raw, labels = canonical_raw(table, mapping)
+    unrecognised = unrecognised_columns(spec, mapping, table, raw)
+    if unrecognised and strict:
+        return refuse(
+            con,
+            source=source,
+            file_name=file_name,
+            sha256=sha,
+            refusal=notice(unrecognised, strict=True),
+            uploader=uploader,
+            received_at=received,
+            dry_run=dry_run,
+        )
     context = warehouse_context(con, allowed_site_ids=allowed_site_ids)
     validation, typed = _validate_raw(spec, raw, context=context, scale=dict(mapping.scale))
     validation.errors = _as_typed_by_user(validation.errors, raw)
     validation.warnings = _as_typed_by_user(validation.warnings, raw)
+    noticed = {header for header, _ in unrecognised}
     unknown = _unknown_column_warnings(
-        [*(getattr(mapping, "unknown", ()) or ()), *_unnamed_columns_with_data(table)],
+        [
+            *(h for h in getattr(mapping, "unknown", ()) or () if h not in noticed),
+            *_unnamed_columns_with_data(table),
+        ],
         table.header_row,
     )
+    if unrecognised:
+        unknown = pl.concat([warnings_for(unrecognised, table.header_row), unknown])
     if unknown.height:
         validation.warnings = pl.concat([unknown, validation.warnings], how="vertical_relaxed")
     if progress:
         progress("validate", table.rows, table.rows)
-    return load_validated(
+    result = load_validated(
         con,
         spec,
         validation,
@@ -230,6 +250,9 @@ def ingest_bytes(
         progress=progress,
         typed=typed,
     )
+    if unrecognised and result.reason is None:
+        result.reason = notice(unrecognised, strict=False).message
+    return result
 
 
 def _as_typed_by_user(problems: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:

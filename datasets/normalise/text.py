@@ -43,8 +43,17 @@ def normalise_text(value: str | None) -> str | None:
     return parse_scalar(value, text_expr)
 
 
+#: A number as Excel shows a long one in General format (``2.02405E+11``):
+#: its last digits are lost, so as an identifier it is unreadable.
+SCIENTIFIC = r"^[+-]?\d+(?:\.\d+)?[Ee][+-]\d+$"
+
+
 def identifier_expr(expr: pl.Expr) -> pl.Expr:
     """Fold the full-width forms in an identifier (``Ｓ００１`` -> ``S001``), strip it; blank -> null.
+
+    An identifier in scientific notation (``2.02405E+11``, what Excel makes
+    of a twelve-digit id) is unreadable (null): six respondents would
+    otherwise merge into one.
 
     Only the full-width forms of ASCII and the ideographic space change
     (:func:`~datasets.normalise.width.full_width_forms_expr`); ``①`` or
@@ -54,7 +63,7 @@ def identifier_expr(expr: pl.Expr) -> pl.Expr:
     the same way.
     """
     folded = full_width_forms_expr(expr)
-    return pl.when(folded.str.len_chars() > 0).then(folded)
+    return pl.when((folded.str.len_chars() > 0) & ~folded.str.contains(SCIENTIFIC)).then(folded)
 
 
 def normalise_identifiers(values: pl.Series) -> Parsed:
@@ -77,6 +86,8 @@ def normalise_identifier(value: str | None) -> str | None:
     True
     >>> normalise_identifier("项目①-Ⅱ")
     '项目①-Ⅱ'
+    >>> normalise_identifier("2.02405E+11") is None
+    True
 
     """
     return parse_scalar(value, identifier_expr)

@@ -80,6 +80,20 @@ def full_width_forms_expr(expr: pl.Expr) -> pl.Expr:
     )
 
 
+def name_key_expr(expr: pl.Expr) -> pl.Expr:
+    """The key under which two names are the same for a rule: widths, spaces and case folded.
+
+    ``（北京）`` and ``(北京)``, ``国家 标准委`` and ``国家标准委`` compare equal;
+    the names themselves are stored as typed.
+
+    Examples
+    --------
+    >>> pl.select(name_key_expr(pl.lit("某某基金会（北京） ")) == name_key_expr(pl.lit("某某基金会(北京)"))).item()
+    True
+    """
+    return half_width_expr(expr).str.replace_all(r"\s+", "").str.to_lowercase()
+
+
 def unify_dashes_expr(expr: pl.Expr) -> pl.Expr:
     """Replace every dash variant in :data:`DASHES` by ``-``."""
     return expr.str.replace_all(_DASH_CLASS, "-")

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import polars as pl
 
+from datasets.normalise.width import name_key_expr
 from datasets.pandera_schema import build_schema
 from datasets.rules import WARNING, Rule
 from datasets.spec import ColumnSpec, SourceSpec
 
-_GROUP = ["funder", "recipient", "purpose", "fiscal_year"]
+#: The same funder, recipient, purpose and year: names compared with widths and spaces folded.
+_GROUP = [
+    name_key_expr(pl.col("funder")),
+    name_key_expr(pl.col("recipient")),
+    pl.col("purpose"),
+    pl.col("fiscal_year"),
+]
 
 
 def _flow_total(flow: str) -> pl.Expr:

@@ -23,3 +23,13 @@ def con(built: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con = connect(copy_of(built, tmp_path / "w.duckdb"))
     yield con
     con.close()
+
+
+@pytest.fixture
+def env(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """The environment of a ``stdeval`` command: its own warehouse copy and data folder, Chinese."""
+    db = copy_of(built, tmp_path / "w.duckdb")
+    monkeypatch.setenv("STDEVAL_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("STDEVAL_DB", str(db))
+    monkeypatch.setenv("STDEVAL_LANG", "zh")
+    return {"db": db, "dir": tmp_path}

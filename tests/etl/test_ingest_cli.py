@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from tests.etl.fixtures import nasty
-from tests.etl.fixtures.warehouse import CODE_A, copy_of
+from tests.etl.fixtures.warehouse import CODE_A
 
 HEAD = nasty.FEEDBACK_HEADERS_ZH
 CONTRACT_KEYS = {
@@ -33,15 +33,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def good_row(site: str) -> list[str]:
     return [site, CODE_A, "2024-Q2", "已完成", "85%", "5", "4", "3", "4", "5", "", "", "", "", ""]
-
-
-@pytest.fixture
-def env(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
-    db = copy_of(built, tmp_path / "w.duckdb")
-    monkeypatch.setenv("STDEVAL_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("STDEVAL_DB", str(db))
-    monkeypatch.setenv("STDEVAL_LANG", "zh")
-    return {"db": db, "dir": tmp_path}
 
 
 def run(*args: str):
