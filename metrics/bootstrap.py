@@ -1,25 +1,31 @@
 """Bootstrap intervals for every indicator, dimension and composite (SCORING.md §3).
 
-Method: a stratified Poisson bootstrap. Within each standard, pilot sites
-and survey respondents are resampled independently (sites within each cell
-— a year, or all years for ``'overall'`` — and respondents within each
-survey year, the overall survey sums being the sum of the years'). Each
-replicate gives every unit a Poisson count, the number of times it is
-drawn. Poisson(1) counts behave as those of the classic multinomial
-bootstrap and make every unit independent; here their mean is (n − 1)/n
-for a cell of n units, a small-sample expansion (see :func:`count_mean`)
-that the coverage benchmark calibrates. The indicator rules are then
-applied to the reweighted sums, exactly as to the data; intervals are
-percentile intervals.
+Survey respondents: a stratified Poisson bootstrap. Within each standard,
+respondents are resampled within each survey year (the overall survey sums
+being the sum of the years'). Each replicate gives every respondent a
+Poisson count, the number of times it is drawn; their mean is (n − 1)/n
+for n respondents, a small-sample expansion (see :func:`count_mean`). A
+replicate in which some survey measure of the point estimate has no
+respondent left is drawn again (conditioning on at least one), so a
+replicate never changes which sources or dimensions are present.
+
+Pilot sites: too few for resampling (1–4 for many standards), so the
+feedback measures are drawn from the hierarchical model of
+:mod:`metrics.feedback_model` instead: normal draws around the raw and the
+shrunk estimate whose variance borrows the between-site spread from all
+standards, and beta draws for the completion share.
+
+The indicator rules are then applied to each replicate exactly as to the
+data (:mod:`metrics.composite`), once with the raw and once with the shrunk
+feedback measures; intervals are percentile intervals.
 
 Vectorised: for each cell the counts are one (replicates × units) matrix
 and the sums of every measure one matrix product with the (units × sums)
 feature matrix; Python loops only over standards, never over replicates.
 Unit values are integers (:mod:`metrics.config` scales), so the sums are
-exact (float32 where no sum can reach 2^24, else float64) and the intervals
-the same on every run and machine, whatever order BLAS adds in. The
-random stream of a cell is seeded from (seed, standard code, year, source),
-so a standard's interval does not depend on what else is in scope.
+exact (float32 where no sum can reach 2^24, else float64). The random
+stream of a cell is seeded from (seed, standard code, year, source), so a
+standard's interval does not depend on what else is in scope.
 
 Counts are drawn by inverse transform from 16 random bits (the CDF
 quantised to 1/65536: each probability within 1.6e-5 of the exact one,
@@ -41,6 +47,7 @@ import polars as pl
 from metrics.blas_threads import blas_threads
 from metrics.composite import composite_score, dimension_values, mean_present
 from metrics.config import IndicatorConfig
+from metrics.feedback_model import COMPLETED, FeedbackModel
 from metrics.indicators import ScoringData
 from metrics.measures import MEASURES
 
@@ -73,6 +80,7 @@ def _poisson_table(mean: float) -> np.ndarray:
 
 _MAX_COUNT = 8.0  # the tables stop at 8 (P(Poisson(1) > 8) ≈ 1e-6)
 _EXACT_FLOAT32 = float(2**24)  # integers up to here add exactly in float32
+_ROUNDS = 64  # redraws of replicates that lost every respondent of a measure
 _LARGE = 2000  # from here on (n − 1)/n is taken as 1 (a variance change below 0.05 %)
 
 
@@ -169,16 +177,46 @@ def _resampled_sums(features: np.ndarray, rng: np.random.Generator, replicates: 
     return out
 
 
+def _conditioned_sums(
+    features: np.ndarray, presence: np.ndarray, rng: np.random.Generator, replicates: int
+) -> np.ndarray:
+    """Replicate sums in which every measure present in the data stays present.
+
+    ``presence`` (features × measures) adds up the count columns of each
+    measure. Replicates that lose every unit of a measure are drawn again
+    (a few rounds of ever fewer rows, not a loop per replicate); the rare
+    ones still empty after :data:`_ROUNDS` rounds take the data's own sums.
+    """
+    sums = _resampled_sums(features, rng, replicates)
+    needed = features.sum(axis=0) @ presence > 0
+    if not needed.any():
+        return sums
+
+    def empty_rows() -> np.ndarray:
+        return ((sums @ presence)[:, needed] == 0).any(axis=1)
+
+    for _ in range(_ROUNDS):
+        empty = empty_rows()
+        if not empty.any():
+            return sums
+        sums[empty] = _resampled_sums(features, rng, int(empty.sum()))
+    sums[empty_rows()] = features.sum(axis=0)
+    return sums
+
+
 @dataclass(frozen=True)
 class BootstrapResult:
     """Percentile intervals per cell and item, and the composite replicates.
 
-    ``composite`` is (cells × replicates) in the row order of the cells frame
-    given to :func:`bootstrap_scores`; shrinkage reuses it.
+    ``intervals`` holds the raw estimates' intervals (item ``score`` is the
+    raw composite) and item ``score_shrunk`` the shrunk composite's;
+    ``raw`` and ``shrunk`` are the (cells × replicates) composites in the
+    row order of the cells frame given to :func:`bootstrap_scores`.
     """
 
     intervals: pl.DataFrame
-    composite: np.ndarray
+    raw: np.ndarray
+    shrunk: np.ndarray
 
 
 class _Units:
@@ -208,24 +246,21 @@ class _Engine:
         self,
         data: ScoringData,
         config: IndicatorConfig,
+        model: FeedbackModel,
         *,
         replicates: int,
         seed: int,
         population_shares: dict[str, float] | None,
     ) -> None:
-        self.replicates, self.seed = replicates, seed
+        self.replicates, self.seed, self.model = replicates, seed, model
         self.used = list(dict.fromkeys(m for ind in config.indicators for m in ind.measures))
         self.col = {m: k for k, m in enumerate(self.used)}
         measures = [MEASURES[m] for m in self.used]
         self.sv = [m for m in measures if m.source == "survey"]
-        self.fb = [m for m in measures if m.source == "feedback" and m.kind == "mean"]
-        self.incidents = "feedback.incident_reduction" in self.col
         self.sv_scale = np.array([m.scale for m in self.sv], dtype=np.float64)
-        self.fb_scale = np.array([m.scale for m in self.fb], dtype=np.float64)
         self.sv_cols = [self.col[m.name] for m in self.sv]
-        self.fb_cols = [self.col[m.name] for m in self.fb]
-        if self.incidents:
-            self.fb_cols.append(self.col["feedback.incident_reduction"])
+        self.fb_cols = [self.col[m] for m in model.measures]
+        self.done_col = self.col.get(COMPLETED)
 
         groups = sorted(k for k, v in (population_shares or {}).items() if v > 0)
         self.share = (
@@ -238,8 +273,6 @@ class _Engine:
             self.group_of = np.array([position.get(o, -1) for o in org], dtype=np.int64)
         else:
             self.group_of = np.zeros(data.survey_units.height, dtype=np.int64)
-        pair = ["fb_incidents_before", "fb_incidents_after"] if self.incidents else []
-        self.feedback = _Units(data.feedback_units, [m.column for m in self.fb] + pair)
         self.age = {
             (c, y): v
             for c, y, v in data.measures.filter(pl.col("measure") == "standard.age")
@@ -259,7 +292,10 @@ class _Engine:
         value_part = np.where(present, values, 0.0)[:, :, None] * member[:, None, :]
         count_part = present[:, :, None] * member[:, None, :]
         features = np.concatenate([value_part.reshape(n, -1), count_part.reshape(n, -1)], axis=1)
-        return _resampled_sums(features, _rng(self.seed, code, year_key, _SURVEY), self.replicates)
+        j = len(self.sv)
+        presence = np.vstack([np.zeros((j * groups, j)), np.kron(np.eye(j), np.ones((groups, 1)))])
+        rng = _rng(self.seed, code, year_key, _SURVEY)
+        return _conditioned_sums(features, presence, rng, self.replicates)
 
     def survey_means(self, sums: np.ndarray) -> np.ndarray:
         """Survey measure values per replicate; post-stratified when shares were given."""
@@ -273,31 +309,10 @@ class _Engine:
         bottom = np.where(valid, self.share, 0.0).sum(axis=-1)
         return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1.0), np.nan)
 
-    def feedback_means(self, code: str, year_key: str) -> np.ndarray | None:
-        """Feedback measure values per replicate (incident reduction last)."""
-        span = self.feedback.spans.get((code, year_key))
-        if span is None or not self.fb_cols:
-            return None
-        j = len(self.fb)
-        values = self.feedback.values[span[0] : span[1]]
-        answered = ~np.isnan(values[:, :j])
-        parts = [np.where(answered, values[:, :j], 0.0), answered.astype(np.float64)]
-        if self.incidents:
-            pair = values[:, j : j + 2]
-            both = ~np.isnan(pair).any(axis=1, keepdims=True)
-            parts += [np.where(both, pair, 0.0), both.astype(np.float64)]
-        rng = _rng(self.seed, code, year_key, _FEEDBACK)
-        sums = _resampled_sums(np.concatenate(parts, axis=1), rng, self.replicates)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = sums[:, :j] / (self.fb_scale * sums[:, j : 2 * j])
-            if self.incidents:
-                before, after = sums[:, 2 * j], sums[:, 2 * j + 1]
-                ratio = np.where(before > 0, np.clip(1.0 - after / before, 0.0, 1.0), np.nan)
-                out = np.concatenate([out, ratio[:, None]], axis=1)
-        return out
-
-    def measure_values(self, code: str, year_keys: Sequence[str]) -> np.ndarray:
-        """(cells × replicates × measures) for one standard's cells."""
+    def measure_values(
+        self, code: str, rows: Sequence[int], year_keys: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(cells × replicates × measures) of one standard's cells: raw and shrunk feedback."""
         year_sums = {y: self.survey_sums(code, y) for y in year_keys if y != "overall"}
         values = np.full((len(year_keys), self.replicates, len(self.used)), np.nan)
         for slot, year_key in enumerate(year_keys):
@@ -308,25 +323,33 @@ class _Engine:
                 sums = year_sums.get(year_key)
             if sums is not None:
                 values[slot][:, self.sv_cols] = self.survey_means(sums)
-            fb_values = self.feedback_means(code, year_key)
-            if fb_values is not None:
-                values[slot][:, self.fb_cols] = fb_values
             if "standard.age" in self.col:
                 values[slot][:, self.col["standard.age"]] = self.age.get((code, year_key), np.nan)
-        return values
+        shrunk = values.copy()
+        rngs = [_rng(self.seed, code, y, _FEEDBACK) for y in year_keys]
+        raw_fb, shrunk_fb, done_raw, done_shrunk = self.model.draws(
+            rows, year_keys, rngs, self.replicates
+        )
+        values[:, :, self.fb_cols] = raw_fb
+        shrunk[:, :, self.fb_cols] = shrunk_fb
+        if self.done_col is not None and done_raw is not None and done_shrunk is not None:
+            values[:, :, self.done_col] = done_raw
+            shrunk[:, :, self.done_col] = done_shrunk
+        return values, shrunk
 
 
 def bootstrap_scores(
     data: ScoringData,
     *,
     config: IndicatorConfig,
+    model: FeedbackModel,
     weights: Sequence[float],
     replicates: int,
     seed: int,
     level: float,
     population_shares: dict[str, float] | None = None,
 ) -> BootstrapResult:
-    """Percentile bootstrap intervals for the cells of ``data``.
+    """Percentile bootstrap intervals for the cells of ``data``, raw and shrunk.
 
     Parameters
     ----------
@@ -334,6 +357,9 @@ def bootstrap_scores(
         What the SQL gave (cells, units, age values).
     config
         The indicator system.
+    model
+        The feedback measures under the hierarchical model
+        (:func:`metrics.feedback_model.fit_feedback_model`).
     weights
         Dimension weights, in ``config.dimension_ids`` order (held fixed).
     replicates, seed, level
@@ -343,7 +369,12 @@ def bootstrap_scores(
         Org-type shares when survey answers are post-stratified, else ``None``.
     """
     engine = _Engine(
-        data, config, replicates=replicates, seed=seed, population_shares=population_shares
+        data,
+        config,
+        model,
+        replicates=replicates,
+        seed=seed,
+        population_shares=population_shares,
     )
     ind_cols = [[engine.col[m] for m in ind.measures] for ind in config.indicators]
     cells = data.cells.select("standard_code", "year_key").rows()
@@ -351,27 +382,43 @@ def bootstrap_scores(
     ind_ci = np.full((n_cells, n_ind, 2), np.nan)
     dim_ci = np.full((n_cells, n_dim, 2), np.nan)
     comp_ci = np.full((n_cells, 2), np.nan)
-    comp_reps = np.full((n_cells, replicates), np.nan)
+    raw_reps = np.full((n_cells, replicates), np.nan)
+    shrunk_reps = np.full((n_cells, replicates), np.nan)
     by_standard: dict[str, list[int]] = {}
     for k, (code, _) in enumerate(cells):
         by_standard.setdefault(code, []).append(k)
 
     def one_standard(code: str, rows: list[int]) -> None:
-        values = engine.measure_values(code, [cells[k][1] for k in rows])
+        values, shrunk = engine.measure_values(code, rows, [cells[k][1] for k in rows])
         indicators = np.stack([mean_present(values, c) for c in ind_cols], axis=-1)
         dims = dimension_values(indicators, config)
         composite = composite_score(dims, weights)
         ind_ci[rows] = percentile_interval(np.moveaxis(indicators, 1, -1), level)
         dim_ci[rows] = percentile_interval(np.moveaxis(dims, 1, -1), level)
         comp_ci[rows] = percentile_interval(composite, level)
-        comp_reps[rows] = composite
+        raw_reps[rows] = composite
+        shrunk_ind = np.stack([mean_present(shrunk, c) for c in ind_cols], axis=-1)
+        shrunk_reps[rows] = composite_score(dimension_values(shrunk_ind, config), weights)
 
     # One thread: worker threads measured slower on 2 shared cores (the
     # count lookups hold the GIL), and BLAS's own threads far slower still.
     with blas_threads(1):
         for code, rows in by_standard.items():
             one_standard(code, rows)
-    return BootstrapResult(_interval_frame(cells, config, ind_ci, dim_ci, comp_ci), comp_reps)
+    intervals = _interval_frame(cells, config, ind_ci, dim_ci, comp_ci)
+    shrunk_ci = percentile_interval(shrunk_reps, level)
+    shrunk_rows = pl.DataFrame(
+        {
+            "standard_code": [c for c, _ in cells],
+            "year_key": [y for _, y in cells],
+            "level": ["composite"] * n_cells,
+            "item": ["score_shrunk"] * n_cells,
+            "ci_low": shrunk_ci[:, 0],
+            "ci_high": shrunk_ci[:, 1],
+        },
+        schema=intervals.schema,
+    ).with_columns(pl.col("ci_low", "ci_high").fill_nan(None))
+    return BootstrapResult(pl.concat([intervals, shrunk_rows]), raw_reps, shrunk_reps)
 
 
 def _interval_frame(

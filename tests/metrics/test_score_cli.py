@@ -166,7 +166,7 @@ def _default_toml() -> str:
 def _grades_as_a_list_of_numbers(text: str) -> str:
     start, end = text.index("[[grades]]"), text.index("[evidence]")
     text = text[:start] + text[end:]
-    return text.replace('version = "2025.1"', 'version = "2025.1"\ngrades = [1]')
+    return text.replace('version = "2026.1"', 'version = "2026.1"\ngrades = [1]')
 
 
 def _stages_as_a_list_of_numbers(text: str) -> str:
