@@ -164,9 +164,10 @@ def _between_correlation(
     centred = np.zeros_like(means)
     for g in np.unique(groups):
         rows = groups == g
-        block = means[rows]
-        with np.errstate(invalid="ignore"):
-            centred[rows] = np.where(present[rows], block - np.nanmean(block, axis=0), 0.0)
+        block, seen = np.nan_to_num(means[rows]), present[rows]
+        count = seen.sum(axis=0)
+        centre = block.sum(axis=0) / np.maximum(count, 1)
+        centred[rows] = np.where(seen, block - centre, 0.0)
     p = present.astype(np.float64)
     pairs = p.T @ p
     with np.errstate(invalid="ignore", divide="ignore"):

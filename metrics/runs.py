@@ -259,7 +259,9 @@ def read_run_meta(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]
     dict
         Every column of ``score_run`` (``weights``, ``config``, ``ri_table``,
         ``scope`` and ``params`` parsed from JSON; ``primary_year``,
-        ``replicates``, ``level``, ``config_version`` as stored) and
+        ``replicates``, ``level``, ``config_version``, ``shrinkage``,
+        ``min_sites``, ``min_responses``, ``min_feedback_sites`` as stored,
+        null for runs stored before they existed) and
         ``reliability``: the rows of :func:`read_run_reliability` as dicts.
 
     Raises
@@ -268,10 +270,12 @@ def read_run_meta(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]
         No run ``run_id`` in the warehouse.
     """
     _require_run(con, run_id)
+    # every column there is: a warehouse not yet at version 7 lacks the newest
     frame = con.sql(
-        f"select {_RUN_COLUMNS} from score_run where run_id = $run_id", params={"run_id": run_id}
+        "select * from score_run where run_id = $run_id", params={"run_id": run_id}
     ).pl()
-    meta = frame.to_dicts()[0]
+    meta = {column: None for column in _RUN_COLUMNS.replace(" ", "").split(",")}
+    meta.update(frame.to_dicts()[0])
     for key in ("weights", "config", "ri_table", "scope", "params"):
         if meta[key] is not None:
             meta[key] = json.loads(meta[key])

@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 
 from etl.demo import build_demo
+from metrics.request import ScoreRequest
 from metrics.scope import Scope
 from metrics.scores import ScoreOutcome, compute_scores
 
@@ -32,7 +33,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def outcome(demo: Path) -> ScoreOutcome:
     con = duckdb.connect(str(demo), read_only=True)
     try:
-        return compute_scores(con, scope=Scope.everything(), method="equal", replicates=1000)
+        return compute_scores(
+            con, ScoreRequest(scope=Scope.everything(), method="equal", replicates=1000)
+        )
     finally:
         con.close()
 
