@@ -34,7 +34,7 @@ def measure(db: Path, replicates: int) -> dict[str, float]:
     import duckdb
 
     from metrics.request import ScoreRequest
-from metrics.scope import Scope
+    from metrics.scope import Scope
     from metrics.scores import compute_scores
 
     con = duckdb.connect(str(db), read_only=True)

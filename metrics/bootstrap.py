@@ -87,10 +87,10 @@ _LARGE = 2000  # from here on (n − 1)/n is taken as 1 (a variance change below
 def count_mean(units: int) -> float:
     """Mean of the Poisson counts in a cell of ``units`` units: (n − 1)/n.
 
-    A small-sample expansion. With Poisson(1) counts the resampled mean of n
-    units has about the variance s²/n (s² with n − 1), and percentile
-    intervals from so few units still fall short of 95 % (0.92 in
-    ``benchmarks/interval_coverage.py``, where standards have 5–15 sites).
+    A small-sample expansion for the survey respondents of a cell. With
+    Poisson(1) counts the resampled mean of n units has about the variance
+    s²/n (s² with n − 1), and percentile intervals from few units fall short
+    of 95 % (0.92 in the first coverage benchmark, with 5–15 units).
     Drawing on average n − 1 units instead of n widens the variance of a
     resampled mean by about n/(n − 1) (× 1.32 at n = 5, × 1.06 at n = 20,
     × 1.03 at n = 50): always less than a Student-t interval would (× 2.0,
