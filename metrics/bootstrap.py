@@ -49,6 +49,7 @@ from metrics.composite import composite_score, dimension_values, mean_present
 from metrics.config import IndicatorConfig
 from metrics.feedback_model import COMPLETED, FeedbackModel
 from metrics.indicators import ScoringData
+from metrics.intervals import interval_frame, percentile_interval
 from metrics.measures import MEASURES
 
 __all__ = [
@@ -123,32 +124,6 @@ def poisson_counts(
     raw = rng.bit_generator.random_raw((size + 3) // 4)
     bits = np.asarray(raw, dtype=np.uint64).view(np.uint16)[:size]
     return _poisson_table(round(mean, 12))[bits].reshape(rows, cols)
-
-
-def percentile_interval(values: np.ndarray, level: float) -> np.ndarray:
-    """Percentile interval over the last axis, ignoring NaN replicates: (..., 2).
-
-    Linear interpolation between order statistics (numpy's default
-    ``"linear"`` quantile); NaN where no replicate has a value. One sort for
-    the whole array, so it is fast for many items at once.
-
-    Examples
-    --------
-    >>> percentile_interval(np.array([[1.0, 2.0, 3.0, np.nan, 5.0]]), 0.5).tolist()
-    [[1.75, 3.5]]
-    """
-    ordered = np.sort(values, axis=-1)  # NaN sorts last
-    valid = (~np.isnan(values)).sum(axis=-1)
-    out = np.full((*values.shape[:-1], 2), np.nan)
-    tail = (1.0 - level) / 2.0
-    for k, q in enumerate((tail, 1.0 - tail)):
-        position = q * np.maximum(valid - 1, 0)
-        below = np.floor(position).astype(np.int64)
-        above = np.minimum(below + 1, np.maximum(valid - 1, 0))
-        low = np.take_along_axis(ordered, below[..., None], axis=-1)[..., 0]
-        high = np.take_along_axis(ordered, above[..., None], axis=-1)[..., 0]
-        out[..., k] = np.where(valid > 0, low + (position - below) * (high - low), np.nan)
-    return out
 
 
 def _rng(seed: int, code: str, year_key: str, source: int) -> np.random.Generator:
@@ -405,51 +380,6 @@ def bootstrap_scores(
     with blas_threads(1):
         for code, rows in by_standard.items():
             one_standard(code, rows)
-    intervals = _interval_frame(cells, config, ind_ci, dim_ci, comp_ci)
     shrunk_ci = percentile_interval(shrunk_reps, level)
-    shrunk_rows = pl.DataFrame(
-        {
-            "standard_code": [c for c, _ in cells],
-            "year_key": [y for _, y in cells],
-            "level": ["composite"] * n_cells,
-            "item": ["score_shrunk"] * n_cells,
-            "ci_low": shrunk_ci[:, 0],
-            "ci_high": shrunk_ci[:, 1],
-        },
-        schema=intervals.schema,
-    ).with_columns(pl.col("ci_low", "ci_high").fill_nan(None))
-    return BootstrapResult(pl.concat([intervals, shrunk_rows]), raw_reps, shrunk_reps)
-
-
-def _interval_frame(
-    cells: list[tuple[str, str]],
-    config: IndicatorConfig,
-    ind_ci: np.ndarray,
-    dim_ci: np.ndarray,
-    comp_ci: np.ndarray,
-) -> pl.DataFrame:
-    n_cells = len(cells)
-    items = (
-        [("composite", "score")]
-        + [("dimension", d) for d in config.dimension_ids]
-        + [("indicator", i) for i in config.indicator_ids]
-    )
-    bounds = np.concatenate([comp_ci[:, None, :], dim_ci, ind_ci], axis=1)  # cells × items × 2
-    return pl.DataFrame(
-        {
-            "standard_code": np.repeat([c for c, _ in cells], len(items)) if n_cells else [],
-            "year_key": np.repeat([y for _, y in cells], len(items)) if n_cells else [],
-            "level": [lv for _ in cells for lv, _ in items],
-            "item": [it for _ in cells for _, it in items],
-            "ci_low": bounds[:, :, 0].reshape(-1),
-            "ci_high": bounds[:, :, 1].reshape(-1),
-        },
-        schema={
-            "standard_code": pl.String,
-            "year_key": pl.String,
-            "level": pl.String,
-            "item": pl.String,
-            "ci_low": pl.Float64,
-            "ci_high": pl.Float64,
-        },
-    ).with_columns(pl.col("ci_low", "ci_high").fill_nan(None))
+    intervals = interval_frame(cells, config, ind_ci, dim_ci, comp_ci, shrunk_ci)
+    return BootstrapResult(intervals, raw_reps, shrunk_reps)

@@ -42,6 +42,7 @@ SCORING_MODULES: tuple[str, ...] = (
     "feedback_model",
     "fingerprint",
     "indicators",
+    "intervals",
     "matrices",
     "measures",
     "numbers",

@@ -204,6 +204,25 @@ def read_run(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     )
 
 
+def _run_rows(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    table: str,
+    schema: dict[str, pl.DataType],
+    order: str,
+) -> pl.DataFrame:
+    """The rows of one run in a run table (names chosen in this module), typed."""
+    if table not in ("score_rank", "score_reliability"):
+        msg = f"{table!r} is not a table of a scoring run"
+        raise ValueError(msg)
+    _require_run(con, run_id)
+    frame = con.sql(
+        f"select {', '.join(schema)} from {table} where run_id = $run_id order by {order}",
+        params={"run_id": run_id},
+    ).pl()
+    return frame.select([pl.col(c).cast(t) for c, t in schema.items()])
+
+
 def read_run_ranks(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     """Who is ranked, why not, rank, 95 % rank interval and top-10 probability, as stored.
 
@@ -218,13 +237,7 @@ def read_run_ranks(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     LookupError
         No run ``run_id`` in the warehouse.
     """
-    _require_run(con, run_id)
-    frame = con.sql(
-        "select " + ", ".join(RANK_SCHEMA) + " from score_rank"
-        " where run_id = $run_id order by year, standard_code",
-        params={"run_id": run_id},
-    ).pl()
-    return frame.select([pl.col(c).cast(t) for c, t in RANK_SCHEMA.items()])
+    return _run_rows(con, run_id, "score_rank", RANK_SCHEMA, "year, standard_code")
 
 
 def read_run_reliability(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
@@ -242,13 +255,7 @@ def read_run_reliability(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.Data
     LookupError
         No run ``run_id`` in the warehouse.
     """
-    _require_run(con, run_id)
-    frame = con.sql(
-        "select " + ", ".join(RELIABILITY_SCHEMA) + " from score_reliability"
-        " where run_id = $run_id order by survey_year",
-        params={"run_id": run_id},
-    ).pl()
-    return frame.select([pl.col(c).cast(t) for c, t in RELIABILITY_SCHEMA.items()])
+    return _run_rows(con, run_id, "score_reliability", RELIABILITY_SCHEMA, "survey_year")
 
 
 def read_run_meta(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
