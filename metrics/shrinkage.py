@@ -17,9 +17,10 @@ matter:
 
 The shrunk estimate is λ·ȳ + (1 − λ)·μ_g with λ = τ²/(τ² + v) and μ_g the
 precision-weighted group mean (weights 1/(τ² + v)); its variance is
-λ·v + (1 − λ)²/Σ_g 1/(τ² + v) (Prasad–Rao's g1 + g2: the posterior
-variance and the uncertainty of the group mean). A standard with one
-site moves most; one with many hardly at all.
+Prasad and Rao's g1 + g2 + 2·g3: λ·v (the posterior variance),
+(1 − λ)²/Σ_g 1/(τ² + v) (the uncertainty of the group mean) and twice
+g3 = v²/(τ² + v)³ · 2 Σ (τ² + v)² / S² (the uncertainty of τ²). A
+standard with one site moves most; one with many hardly at all.
 """
 
 from __future__ import annotations
@@ -131,8 +132,8 @@ def fay_herriot(means: np.ndarray, variances: np.ndarray, groups: Sequence[Hasha
     >>> fit = fay_herriot(np.array([1.0, 2.0, 6.0]), np.ones(3), ["g"] * 3)
     >>> fit.tau2, fit.weight.round(4).tolist(), fit.estimate.round(4).tolist()
     (6.0, [0.8571, 0.8571, 0.8571], [1.2857, 2.1429, 5.5714])
-    >>> fit.variance.round(4).tolist()  # 6/7 + (1/7)² / (3/7)
-    [0.9048, 0.9048, 0.9048]
+    >>> fit.variance.round(4).tolist()  # 6/7 + (1/7)²/(3/7) + 2 · (1/7³) · 2·3·7²/3² = 23/21
+    [1.0952, 1.0952, 1.0952]
     """
     y = np.asarray(means, dtype=np.float64)
     v = np.asarray(variances, dtype=np.float64)
@@ -154,5 +155,8 @@ def fay_herriot(means: np.ndarray, variances: np.ndarray, groups: Sequence[Hasha
     centre = np.bincount(index, weights=precision * y, minlength=n_groups) / mass
     weight = tau2 / total
     estimate = weight * y + (1.0 - weight) * centre[index]
-    variance = weight * v + (1.0 - weight) ** 2 / mass[index]
+    # g3: what τ² being estimated adds (Prasad and Rao 1990), counted twice
+    tau2_variance = 2.0 * float(np.sum(total**2)) / len(y) ** 2
+    g3 = v**2 / total**3 * tau2_variance
+    variance = weight * v + (1.0 - weight) ** 2 / mass[index] + 2.0 * g3
     return FayHerriot(estimate, variance, weight, centre[index], tau2)

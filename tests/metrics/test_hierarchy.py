@@ -33,8 +33,10 @@ def test_fay_herriot_on_a_balanced_worked_example() -> None:
     # τ² = (74/3 − Σ v (1 − 1/3)) / (3 − 1) = (74/3 − 4)/2 = 31/3: the one-way
     # ANOVA estimator (MSB − MSW)/n = (74/3 − 4)/2, which for balanced data is
     # also the REML estimate. λ = τ²/(τ² + v) = 31/37; the estimate is
-    # 16/3 + λ (ȳ − 16/3); its variance λ v + (1 − λ)² / (3 / (τ² + v))
-    # = 62/37 + (6/37)² · 37/9 = 66/37.
+    # 16/3 + λ (ȳ − 16/3); its variance g1 + g2 + 2·g3 (Prasad–Rao):
+    # g1 = λ v = 62/37, g2 = (1 − λ)² / (3 / (τ² + v)) = (6/37)² · 37/9 = 4/37,
+    # g3 = v² / (τ² + v)³ · 2 · 3 (τ² + v)² / 3² = 4 · (2/3) / (37/3) = 8/37:
+    # 62/37 + 4/37 + 16/37 = 82/37.
     sites = [np.array([1.0, 3.0]), np.array([4.0, 6.0]), np.array([7.0, 11.0])]
     means = np.array([s.mean() for s in sites])
     squares = np.array([((s - s.mean()) ** 2).sum() for s in sites])
@@ -46,7 +48,7 @@ def test_fay_herriot_on_a_balanced_worked_example() -> None:
     np.testing.assert_allclose(fit.weight, lam)
     np.testing.assert_allclose(fit.estimate, 16 / 3 + lam * (means - 16 / 3), atol=1e-12)
     assert fit.estimate.round(3).tolist() == [2.541, 5.054, 8.405]
-    np.testing.assert_allclose(fit.variance, 66 / 37, atol=1e-12)
+    np.testing.assert_allclose(fit.variance, 82 / 37, atol=1e-12)
 
 
 def test_fay_herriot_keeps_a_precise_mean_and_pulls_a_noisy_one() -> None:
