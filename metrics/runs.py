@@ -213,7 +213,7 @@ def _run_rows(
 ) -> pl.DataFrame:
     """The rows of one run in a run table (names chosen in this module), typed."""
     if table not in ("score_rank", "score_reliability"):
-        msg = f"{table!r} is not a table of a scoring run"
+        msg = f"{table!r} is not a table of a scoring run / {table!r} 不是评价运行的数据表"
         raise ValueError(msg)
     _require_run(con, run_id)
     frame = con.sql(
