@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -11,6 +13,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from etl.warehouse import migrate
 from metrics.config import ConfigError, load_config
 from metrics.funnel import Z_95, Z_998, funnel_data
 from metrics.ranking import rank_table, rank_uncertainty, ranked_standards, top10_accuracy_by_band
@@ -176,3 +179,25 @@ def test_min_feedback_sites_is_read_from_the_config_and_checked() -> None:
 def test_a_request_without_a_scope_is_refused() -> None:
     with pytest.raises(TypeError, match="Scope.everything"):
         ScoreRequest(scope=None)  # type: ignore[arg-type]
+
+
+def test_runs_stored_before_migration_7_read_back_without_ranks(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "v6.duckdb"))
+    try:
+        migrate(con, target=6)
+        params = {"primary_year": "overall", "replicates": 10, "shrinkage": False}
+        config = {"evidence": {"min_sites": 5, "min_responses": 30}}
+        con.execute(
+            "insert into score_run (run_id, method, weights, config, fingerprint, code_version,"
+            " params, created_by) values ('run-old', 'equal', '{}', ?, 'f', 'c', ?, 'a')",
+            [json.dumps(config), json.dumps(params)],
+        )
+        assert read_run_meta(con, "run-old")["shrinkage"] is None  # no column yet
+        assert 7 in migrate(con)
+        meta = read_run_meta(con, "run-old")
+        # filled from the params and config JSON; the third threshold did not exist then
+        assert (meta["shrinkage"], meta["min_sites"], meta["min_responses"]) == (False, 5, 30)
+        assert meta["min_feedback_sites"] is None
+        assert read_run_ranks(con, "run-old").height == 0
+    finally:
+        con.close()

@@ -16,14 +16,7 @@ import pytest
 from metrics.config import load_config
 from metrics.funding import funding_per_standard
 from metrics.request import ScoreRequest
-from metrics.runs import (
-    list_runs,
-    read_run,
-    read_run_meta,
-    read_run_ranks,
-    read_run_reliability,
-    run_scoring,
-)
+from metrics.runs import list_runs, read_run, read_run_meta, read_run_reliability, run_scoring
 from metrics.scope import Scope
 from metrics.scores import compute_scores
 from metrics.weights import SAATY_RI, InconsistentJudgementsError, entropy_weights
@@ -383,9 +376,5 @@ def test_a_warehouse_at_version_3_upgrades_with_its_runs(tmp_path: Path) -> None
         assert money.select("standard_code", "score").rows() == [(X, 61.5)]
         assert migrate(con, target=4) == []  # applied once
         assert migrate(con) == list(range(5, latest_version() + 1))
-        # migration 007: an old run has no record of shrinkage or thresholds, and no ranks
-        meta = read_run_meta(con, "run-old")
-        assert (meta["shrinkage"], meta["min_sites"], meta["min_feedback_sites"]) == (None,) * 3
-        assert read_run_ranks(con, "run-old").height == 0
     finally:
         con.close()
