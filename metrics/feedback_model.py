@@ -274,7 +274,7 @@ def fit_feedback_model(
             sampling_var[rows, k] = sampling
             tau2 = 0.0 if fit.tau2 != fit.tau2 else fit.tau2
             tau[year_key][k] = np.sqrt(tau2)
-            # g2 = (1 − λ)²/Σw: the variance of the group mean, per unit (1 − λ)²
+            # g2 + 2·g3 (the group mean and τ² are estimated), per unit (1 − λ)²
             with np.errstate(invalid="ignore", divide="ignore"):
                 spread = np.where(fit.weight < 1, (fit.variance - fit.weight * sampling), 0.0)
                 mean_var[rows, k] = np.where(
@@ -299,7 +299,7 @@ def fit_feedback_model(
         lam = np.where(present, weight[rows], 0.0)
         a = (1.0 - lam) * tau[year_key]  # shrinkage error: (1 − λ)(θ − μ)
         b = lam * sd  # sampling error carried: λ·e
-        c = np.where(present, (1.0 - lam) * np.sqrt(mean_var[rows]), 0.0)  # group mean
+        c = np.where(present, (1.0 - lam) * np.sqrt(mean_var[rows]), 0.0)  # estimated μ, τ²
         covariance = (
             a[:, :, None] * a[:, None, :] * between
             + b[:, :, None] * b[:, None, :] * within
