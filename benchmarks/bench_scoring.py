@@ -33,12 +33,13 @@ def measure(db: Path, replicates: int) -> dict[str, float]:
     """One scoring in this process: seconds and peak memory."""
     import duckdb
 
+    from metrics.request import ScoreRequest
     from metrics.scope import Scope
     from metrics.scores import compute_scores
 
     con = duckdb.connect(str(db), read_only=True)
     started = time.perf_counter()
-    outcome = compute_scores(con, scope=Scope.everything(), replicates=replicates)
+    outcome = compute_scores(con, ScoreRequest(scope=Scope.everything(), replicates=replicates))
     seconds = time.perf_counter() - started
     con.close()
     return {

@@ -153,9 +153,11 @@ def check_package(data: bytes, limits: PackageLimits | None = None) -> None:
     ...     z.writestr("xl/worksheets/sheet1.xml", "<row/>" * 100_000)
     >>> check_package(buffer.getvalue(), PackageLimits(1 << 30, 1000.0)) is None
     True
-    >>> check_package(buffer.getvalue(), PackageLimits(100_000, 1000.0))
-    Traceback (most recent call last):
-    etl.refusal.FileRefused: the workbook unpacks to too much (over 0 MB, limit 0 MB), ...
+    >>> try:
+    ...     check_package(buffer.getvalue(), PackageLimits(100_000, 1000.0))
+    ... except FileRefused as refused:
+    ...     print(refused.rule, refused.text("en")[:40])
+    too_large the workbook unpacks to too much (over
     """
     limits = limits or PackageLimits.from_settings()
     try:

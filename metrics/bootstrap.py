@@ -1,25 +1,31 @@
 """Bootstrap intervals for every indicator, dimension and composite (SCORING.md §3).
 
-Method: a stratified Poisson bootstrap. Within each standard, pilot sites
-and survey respondents are resampled independently (sites within each cell
-— a year, or all years for ``'overall'`` — and respondents within each
-survey year, the overall survey sums being the sum of the years'). Each
-replicate gives every unit a Poisson count, the number of times it is
-drawn. Poisson(1) counts behave as those of the classic multinomial
-bootstrap and make every unit independent; here their mean is (n − 1)/n
-for a cell of n units, a small-sample expansion (see :func:`count_mean`)
-that the coverage benchmark calibrates. The indicator rules are then
-applied to the reweighted sums, exactly as to the data; intervals are
-percentile intervals.
+Survey respondents: a stratified Poisson bootstrap. Within each standard,
+respondents are resampled within each survey year (the overall survey sums
+being the sum of the years'). Each replicate gives every respondent a
+Poisson count, the number of times it is drawn; their mean is (n − 1)/n
+for n respondents, a small-sample expansion (see :func:`count_mean`). A
+replicate in which some survey measure of the point estimate has no
+respondent left is drawn again (conditioning on at least one), so a
+replicate never changes which sources or dimensions are present.
+
+Pilot sites: too few for resampling (1–4 for many standards), so the
+feedback measures are drawn from the hierarchical model of
+:mod:`metrics.feedback_model` instead: normal draws around the raw and the
+shrunk estimate whose variance borrows the between-site spread from all
+standards, and beta draws for the completion share.
+
+The indicator rules are then applied to each replicate exactly as to the
+data (:mod:`metrics.composite`), once with the raw and once with the shrunk
+feedback measures; intervals are percentile intervals.
 
 Vectorised: for each cell the counts are one (replicates × units) matrix
 and the sums of every measure one matrix product with the (units × sums)
 feature matrix; Python loops only over standards, never over replicates.
 Unit values are integers (:mod:`metrics.config` scales), so the sums are
-exact (float32 where no sum can reach 2^24, else float64) and the intervals
-the same on every run and machine, whatever order BLAS adds in. The
-random stream of a cell is seeded from (seed, standard code, year, source),
-so a standard's interval does not depend on what else is in scope.
+exact (float32 where no sum can reach 2^24, else float64). The random
+stream of a cell is seeded from (seed, standard code, year, source), so a
+standard's interval does not depend on what else is in scope.
 
 Counts are drawn by inverse transform from 16 random bits (the CDF
 quantised to 1/65536: each probability within 1.6e-5 of the exact one,
@@ -41,7 +47,9 @@ import polars as pl
 from metrics.blas_threads import blas_threads
 from metrics.composite import composite_score, dimension_values, mean_present
 from metrics.config import IndicatorConfig
+from metrics.feedback_model import COMPLETED, FeedbackModel
 from metrics.indicators import ScoringData
+from metrics.intervals import interval_frame, percentile_interval
 from metrics.measures import MEASURES
 
 __all__ = [
@@ -73,16 +81,17 @@ def _poisson_table(mean: float) -> np.ndarray:
 
 _MAX_COUNT = 8.0  # the tables stop at 8 (P(Poisson(1) > 8) ≈ 1e-6)
 _EXACT_FLOAT32 = float(2**24)  # integers up to here add exactly in float32
+_ROUNDS = 64  # redraws of replicates that lost every respondent of a measure
 _LARGE = 2000  # from here on (n − 1)/n is taken as 1 (a variance change below 0.05 %)
 
 
 def count_mean(units: int) -> float:
     """Mean of the Poisson counts in a cell of ``units`` units: (n − 1)/n.
 
-    A small-sample expansion. With Poisson(1) counts the resampled mean of n
-    units has about the variance s²/n (s² with n − 1), and percentile
-    intervals from so few units still fall short of 95 % (0.92 in
-    ``benchmarks/interval_coverage.py``, where standards have 5–15 sites).
+    A small-sample expansion for the survey respondents of a cell. With
+    Poisson(1) counts the resampled mean of n units has about the variance
+    s²/n (s² with n − 1), and percentile intervals from few units fall short
+    of 95 % (0.92 in the first coverage benchmark, with 5–15 units).
     Drawing on average n − 1 units instead of n widens the variance of a
     resampled mean by about n/(n − 1) (× 1.32 at n = 5, × 1.06 at n = 20,
     × 1.03 at n = 50): always less than a Student-t interval would (× 2.0,
@@ -117,32 +126,6 @@ def poisson_counts(
     return _poisson_table(round(mean, 12))[bits].reshape(rows, cols)
 
 
-def percentile_interval(values: np.ndarray, level: float) -> np.ndarray:
-    """Percentile interval over the last axis, ignoring NaN replicates: (..., 2).
-
-    Linear interpolation between order statistics (numpy's default
-    ``"linear"`` quantile); NaN where no replicate has a value. One sort for
-    the whole array, so it is fast for many items at once.
-
-    Examples
-    --------
-    >>> percentile_interval(np.array([[1.0, 2.0, 3.0, np.nan, 5.0]]), 0.5).tolist()
-    [[1.75, 3.5]]
-    """
-    ordered = np.sort(values, axis=-1)  # NaN sorts last
-    valid = (~np.isnan(values)).sum(axis=-1)
-    out = np.full((*values.shape[:-1], 2), np.nan)
-    tail = (1.0 - level) / 2.0
-    for k, q in enumerate((tail, 1.0 - tail)):
-        position = q * np.maximum(valid - 1, 0)
-        below = np.floor(position).astype(np.int64)
-        above = np.minimum(below + 1, np.maximum(valid - 1, 0))
-        low = np.take_along_axis(ordered, below[..., None], axis=-1)[..., 0]
-        high = np.take_along_axis(ordered, above[..., None], axis=-1)[..., 0]
-        out[..., k] = np.where(valid > 0, low + (position - below) * (high - low), np.nan)
-    return out
-
-
 def _rng(seed: int, code: str, year_key: str, source: int) -> np.random.Generator:
     year = 0 if year_key == "overall" else int(year_key)
     key = (zlib.crc32(code.encode("utf-8")), year, source)
@@ -169,16 +152,46 @@ def _resampled_sums(features: np.ndarray, rng: np.random.Generator, replicates: 
     return out
 
 
+def _conditioned_sums(
+    features: np.ndarray, presence: np.ndarray, rng: np.random.Generator, replicates: int
+) -> np.ndarray:
+    """Replicate sums in which every measure present in the data stays present.
+
+    ``presence`` (features × measures) adds up the count columns of each
+    measure. Replicates that lose every unit of a measure are drawn again
+    (a few rounds of ever fewer rows, not a loop per replicate); the rare
+    ones still empty after :data:`_ROUNDS` rounds take the data's own sums.
+    """
+    sums = _resampled_sums(features, rng, replicates)
+    needed = features.sum(axis=0) @ presence > 0
+    if not needed.any():
+        return sums
+
+    def empty_rows() -> np.ndarray:
+        return ((sums @ presence)[:, needed] == 0).any(axis=1)
+
+    for _ in range(_ROUNDS):
+        empty = empty_rows()
+        if not empty.any():
+            return sums
+        sums[empty] = _resampled_sums(features, rng, int(empty.sum()))
+    sums[empty_rows()] = features.sum(axis=0)
+    return sums
+
+
 @dataclass(frozen=True)
 class BootstrapResult:
     """Percentile intervals per cell and item, and the composite replicates.
 
-    ``composite`` is (cells × replicates) in the row order of the cells frame
-    given to :func:`bootstrap_scores`; shrinkage reuses it.
+    ``intervals`` holds the raw estimates' intervals (item ``score`` is the
+    raw composite) and item ``score_shrunk`` the shrunk composite's;
+    ``raw`` and ``shrunk`` are the (cells × replicates) composites in the
+    row order of the cells frame given to :func:`bootstrap_scores`.
     """
 
     intervals: pl.DataFrame
-    composite: np.ndarray
+    raw: np.ndarray
+    shrunk: np.ndarray
 
 
 class _Units:
@@ -208,24 +221,21 @@ class _Engine:
         self,
         data: ScoringData,
         config: IndicatorConfig,
+        model: FeedbackModel,
         *,
         replicates: int,
         seed: int,
         population_shares: dict[str, float] | None,
     ) -> None:
-        self.replicates, self.seed = replicates, seed
+        self.replicates, self.seed, self.model = replicates, seed, model
         self.used = list(dict.fromkeys(m for ind in config.indicators for m in ind.measures))
         self.col = {m: k for k, m in enumerate(self.used)}
         measures = [MEASURES[m] for m in self.used]
         self.sv = [m for m in measures if m.source == "survey"]
-        self.fb = [m for m in measures if m.source == "feedback" and m.kind == "mean"]
-        self.incidents = "feedback.incident_reduction" in self.col
         self.sv_scale = np.array([m.scale for m in self.sv], dtype=np.float64)
-        self.fb_scale = np.array([m.scale for m in self.fb], dtype=np.float64)
         self.sv_cols = [self.col[m.name] for m in self.sv]
-        self.fb_cols = [self.col[m.name] for m in self.fb]
-        if self.incidents:
-            self.fb_cols.append(self.col["feedback.incident_reduction"])
+        self.fb_cols = [self.col[m] for m in model.measures]
+        self.done_col = self.col.get(COMPLETED)
 
         groups = sorted(k for k, v in (population_shares or {}).items() if v > 0)
         self.share = (
@@ -238,8 +248,6 @@ class _Engine:
             self.group_of = np.array([position.get(o, -1) for o in org], dtype=np.int64)
         else:
             self.group_of = np.zeros(data.survey_units.height, dtype=np.int64)
-        pair = ["fb_incidents_before", "fb_incidents_after"] if self.incidents else []
-        self.feedback = _Units(data.feedback_units, [m.column for m in self.fb] + pair)
         self.age = {
             (c, y): v
             for c, y, v in data.measures.filter(pl.col("measure") == "standard.age")
@@ -259,7 +267,10 @@ class _Engine:
         value_part = np.where(present, values, 0.0)[:, :, None] * member[:, None, :]
         count_part = present[:, :, None] * member[:, None, :]
         features = np.concatenate([value_part.reshape(n, -1), count_part.reshape(n, -1)], axis=1)
-        return _resampled_sums(features, _rng(self.seed, code, year_key, _SURVEY), self.replicates)
+        j = len(self.sv)
+        presence = np.vstack([np.zeros((j * groups, j)), np.kron(np.eye(j), np.ones((groups, 1)))])
+        rng = _rng(self.seed, code, year_key, _SURVEY)
+        return _conditioned_sums(features, presence, rng, self.replicates)
 
     def survey_means(self, sums: np.ndarray) -> np.ndarray:
         """Survey measure values per replicate; post-stratified when shares were given."""
@@ -273,31 +284,10 @@ class _Engine:
         bottom = np.where(valid, self.share, 0.0).sum(axis=-1)
         return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1.0), np.nan)
 
-    def feedback_means(self, code: str, year_key: str) -> np.ndarray | None:
-        """Feedback measure values per replicate (incident reduction last)."""
-        span = self.feedback.spans.get((code, year_key))
-        if span is None or not self.fb_cols:
-            return None
-        j = len(self.fb)
-        values = self.feedback.values[span[0] : span[1]]
-        answered = ~np.isnan(values[:, :j])
-        parts = [np.where(answered, values[:, :j], 0.0), answered.astype(np.float64)]
-        if self.incidents:
-            pair = values[:, j : j + 2]
-            both = ~np.isnan(pair).any(axis=1, keepdims=True)
-            parts += [np.where(both, pair, 0.0), both.astype(np.float64)]
-        rng = _rng(self.seed, code, year_key, _FEEDBACK)
-        sums = _resampled_sums(np.concatenate(parts, axis=1), rng, self.replicates)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = sums[:, :j] / (self.fb_scale * sums[:, j : 2 * j])
-            if self.incidents:
-                before, after = sums[:, 2 * j], sums[:, 2 * j + 1]
-                ratio = np.where(before > 0, np.clip(1.0 - after / before, 0.0, 1.0), np.nan)
-                out = np.concatenate([out, ratio[:, None]], axis=1)
-        return out
-
-    def measure_values(self, code: str, year_keys: Sequence[str]) -> np.ndarray:
-        """(cells × replicates × measures) for one standard's cells."""
+    def measure_values(
+        self, code: str, rows: Sequence[int], year_keys: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(cells × replicates × measures) of one standard's cells: raw and shrunk feedback."""
         year_sums = {y: self.survey_sums(code, y) for y in year_keys if y != "overall"}
         values = np.full((len(year_keys), self.replicates, len(self.used)), np.nan)
         for slot, year_key in enumerate(year_keys):
@@ -308,25 +298,33 @@ class _Engine:
                 sums = year_sums.get(year_key)
             if sums is not None:
                 values[slot][:, self.sv_cols] = self.survey_means(sums)
-            fb_values = self.feedback_means(code, year_key)
-            if fb_values is not None:
-                values[slot][:, self.fb_cols] = fb_values
             if "standard.age" in self.col:
                 values[slot][:, self.col["standard.age"]] = self.age.get((code, year_key), np.nan)
-        return values
+        shrunk = values.copy()
+        rngs = [_rng(self.seed, code, y, _FEEDBACK) for y in year_keys]
+        raw_fb, shrunk_fb, done_raw, done_shrunk = self.model.draws(
+            rows, year_keys, rngs, self.replicates
+        )
+        values[:, :, self.fb_cols] = raw_fb
+        shrunk[:, :, self.fb_cols] = shrunk_fb
+        if self.done_col is not None and done_raw is not None and done_shrunk is not None:
+            values[:, :, self.done_col] = done_raw
+            shrunk[:, :, self.done_col] = done_shrunk
+        return values, shrunk
 
 
 def bootstrap_scores(
     data: ScoringData,
     *,
     config: IndicatorConfig,
+    model: FeedbackModel,
     weights: Sequence[float],
     replicates: int,
     seed: int,
     level: float,
     population_shares: dict[str, float] | None = None,
 ) -> BootstrapResult:
-    """Percentile bootstrap intervals for the cells of ``data``.
+    """Percentile bootstrap intervals for the cells of ``data``, raw and shrunk.
 
     Parameters
     ----------
@@ -334,6 +332,9 @@ def bootstrap_scores(
         What the SQL gave (cells, units, age values).
     config
         The indicator system.
+    model
+        The feedback measures under the hierarchical model
+        (:func:`metrics.feedback_model.fit_feedback_model`).
     weights
         Dimension weights, in ``config.dimension_ids`` order (held fixed).
     replicates, seed, level
@@ -343,7 +344,12 @@ def bootstrap_scores(
         Org-type shares when survey answers are post-stratified, else ``None``.
     """
     engine = _Engine(
-        data, config, replicates=replicates, seed=seed, population_shares=population_shares
+        data,
+        config,
+        model,
+        replicates=replicates,
+        seed=seed,
+        population_shares=population_shares,
     )
     ind_cols = [[engine.col[m] for m in ind.measures] for ind in config.indicators]
     cells = data.cells.select("standard_code", "year_key").rows()
@@ -351,58 +357,29 @@ def bootstrap_scores(
     ind_ci = np.full((n_cells, n_ind, 2), np.nan)
     dim_ci = np.full((n_cells, n_dim, 2), np.nan)
     comp_ci = np.full((n_cells, 2), np.nan)
-    comp_reps = np.full((n_cells, replicates), np.nan)
+    raw_reps = np.full((n_cells, replicates), np.nan)
+    shrunk_reps = np.full((n_cells, replicates), np.nan)
     by_standard: dict[str, list[int]] = {}
     for k, (code, _) in enumerate(cells):
         by_standard.setdefault(code, []).append(k)
 
     def one_standard(code: str, rows: list[int]) -> None:
-        values = engine.measure_values(code, [cells[k][1] for k in rows])
+        values, shrunk = engine.measure_values(code, rows, [cells[k][1] for k in rows])
         indicators = np.stack([mean_present(values, c) for c in ind_cols], axis=-1)
         dims = dimension_values(indicators, config)
         composite = composite_score(dims, weights)
         ind_ci[rows] = percentile_interval(np.moveaxis(indicators, 1, -1), level)
         dim_ci[rows] = percentile_interval(np.moveaxis(dims, 1, -1), level)
         comp_ci[rows] = percentile_interval(composite, level)
-        comp_reps[rows] = composite
+        raw_reps[rows] = composite
+        shrunk_ind = np.stack([mean_present(shrunk, c) for c in ind_cols], axis=-1)
+        shrunk_reps[rows] = composite_score(dimension_values(shrunk_ind, config), weights)
 
     # One thread: worker threads measured slower on 2 shared cores (the
     # count lookups hold the GIL), and BLAS's own threads far slower still.
     with blas_threads(1):
         for code, rows in by_standard.items():
             one_standard(code, rows)
-    return BootstrapResult(_interval_frame(cells, config, ind_ci, dim_ci, comp_ci), comp_reps)
-
-
-def _interval_frame(
-    cells: list[tuple[str, str]],
-    config: IndicatorConfig,
-    ind_ci: np.ndarray,
-    dim_ci: np.ndarray,
-    comp_ci: np.ndarray,
-) -> pl.DataFrame:
-    n_cells = len(cells)
-    items = (
-        [("composite", "score")]
-        + [("dimension", d) for d in config.dimension_ids]
-        + [("indicator", i) for i in config.indicator_ids]
-    )
-    bounds = np.concatenate([comp_ci[:, None, :], dim_ci, ind_ci], axis=1)  # cells × items × 2
-    return pl.DataFrame(
-        {
-            "standard_code": np.repeat([c for c, _ in cells], len(items)) if n_cells else [],
-            "year_key": np.repeat([y for _, y in cells], len(items)) if n_cells else [],
-            "level": [lv for _ in cells for lv, _ in items],
-            "item": [it for _ in cells for _, it in items],
-            "ci_low": bounds[:, :, 0].reshape(-1),
-            "ci_high": bounds[:, :, 1].reshape(-1),
-        },
-        schema={
-            "standard_code": pl.String,
-            "year_key": pl.String,
-            "level": pl.String,
-            "item": pl.String,
-            "ci_low": pl.Float64,
-            "ci_high": pl.Float64,
-        },
-    ).with_columns(pl.col("ci_low", "ci_high").fill_nan(None))
+    shrunk_ci = percentile_interval(shrunk_reps, level)
+    intervals = interval_frame(cells, config, ind_ci, dim_ci, comp_ci, shrunk_ci)
+    return BootstrapResult(intervals, raw_reps, shrunk_reps)

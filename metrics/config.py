@@ -58,6 +58,9 @@ __all__ = [
     "load_config",
 ]
 
+#: Sites below which feedback is not ranked unshrunk, when a config omits it (SCORING.md §3).
+DEFAULT_MIN_FEEDBACK_SITES = 3
+
 _TOP_LEVEL = {
     "schema",
     "version",
@@ -89,6 +92,7 @@ class IndicatorConfig:
     grades: tuple[GradeBand, ...]
     min_sites: int
     min_responses: int
+    min_feedback_sites: int
     age_full_years: float
     age_zero_years: float
     replicates: int
@@ -150,11 +154,23 @@ def _validate(raw: Any) -> IndicatorConfig:
     boot = table(raw, "bootstrap")
     min_sites = int(number(evidence, "min_sites", "evidence", integer=True))
     min_responses = int(number(evidence, "min_responses", "evidence", integer=True))
+    min_feedback_sites = (
+        int(number(evidence, "min_feedback_sites", "evidence", integer=True))
+        if "min_feedback_sites" in evidence
+        else DEFAULT_MIN_FEEDBACK_SITES
+    )
     full, zero = float(number(age, "full_years", "age")), float(number(age, "zero_years", "age"))
     replicates = int(number(boot, "replicates", "bootstrap", integer=True))
     seed = int(number(boot, "seed", "bootstrap", integer=True))
     level = float(number(boot, "level", "bootstrap"))
-    if min_sites < 0 or min_responses < 0 or not 0 <= full < zero or replicates < 0 or seed < 0:
+    if (
+        min_sites < 0
+        or min_responses < 0
+        or min_feedback_sites < 0
+        or not 0 <= full < zero
+        or replicates < 0
+        or seed < 0
+    ):
         raise fail(
             "evidence thresholds, replicates and seed must be ≥ 0 and 0 ≤ age.full_years < age.zero_years",
             "证据阈值、重抽样次数和随机种子不能为负，且 0 ≤ full_years < zero_years",
@@ -176,6 +192,7 @@ def _validate(raw: Any) -> IndicatorConfig:
         grades=read_grades(raw),
         min_sites=min_sites,
         min_responses=min_responses,
+        min_feedback_sites=min_feedback_sites,
         age_full_years=full,
         age_zero_years=zero,
         replicates=replicates,
@@ -209,7 +226,7 @@ def load_config(
     --------
     >>> cfg = load_config()
     >>> cfg.dimension_ids, len(cfg.indicators), cfg.version
-    (('A', 'B', 'C', 'D'), 13, '2025.1')
+    (('A', 'B', 'C', 'D'), 13, '2026.1')
     """
     if isinstance(source, IndicatorConfig):
         return source

@@ -3,8 +3,10 @@
 A run records the method, the weights, the full indicator config, Saaty's RI
 table, the seed, the fingerprint of the data read, the code version, the
 scope, the primary year, replicates, interval level and config version (as
-columns; everything else in ``params`` JSON), who ran it and when; its
-results go to ``score_result`` and its survey reliability (Cronbach's α per
+columns; everything else in ``params`` JSON), who ran it and when, whether
+it ranked on the shrunk estimate and the evidence thresholds; its results go
+to ``score_result``, who is ranked with rank intervals and top-10
+probabilities to ``score_rank`` (migration 007), and its survey reliability (Cronbach's α per
 survey year, SCORING.md §3) to ``score_reliability``. Every exported score
 carries its ``run_id``; :func:`read_run` gives back exactly the numbers that
 were stored and :func:`read_run_reliability` the α shown beside them.
@@ -14,16 +16,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
 import polars as pl
 
-from metrics.config import IndicatorConfig
 from metrics.fingerprint import code_version
-from metrics.scope import Scope
+from metrics.ranking import RANK_SCHEMA
+from metrics.request import ScoreRequest
 from metrics.scores import RESULT_SCHEMA, ScoreOutcome, compute_scores
 from metrics.weights import SAATY_RI
 
@@ -32,6 +33,7 @@ __all__ = [
     "list_runs",
     "read_run",
     "read_run_meta",
+    "read_run_ranks",
     "read_run_reliability",
     "run_scoring",
     "store_run",
@@ -50,8 +52,10 @@ _RELIABILITY_COLUMNS = ["run_id", *RELIABILITY_SCHEMA]
 
 _RUN_COLUMNS = (
     "run_id, method, weights, config, ri_table, seed, fingerprint, code_version, scope, params,"
-    " primary_year, replicates, level, config_version, created_at, created_by"
+    " primary_year, replicates, level, config_version, created_at, created_by,"
+    " shrinkage, min_sites, min_responses, min_feedback_sites"
 )
+_RANK_COLUMNS = ["run_id", *RANK_SCHEMA]
 
 
 def _json(value: Any) -> str:
@@ -64,7 +68,7 @@ def _new_run_id(now: datetime) -> str:
 
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     """Append ``frame`` to ``table`` (one of the run tables), matching columns by name."""
-    if table not in ("score_result", "score_reliability"):
+    if table not in ("score_result", "score_reliability", "score_rank"):
         msg = f"{table!r} is not a table of a scoring run"
         raise ValueError(msg)
     columns = ", ".join(frame.columns)
@@ -81,7 +85,7 @@ def store_run(con: duckdb.DuckDBPyConnection, outcome: ScoreOutcome, *, created_
     Parameters
     ----------
     con
-        Read-write connection on a warehouse at schema version 4 or later.
+        Read-write connection on a warehouse at schema version 7 or later.
     outcome
         What :func:`metrics.scores.compute_scores` returned.
     created_by
@@ -107,11 +111,13 @@ def store_run(con: duckdb.DuckDBPyConnection, outcome: ScoreOutcome, *, created_
         pl.lit(run_id).alias("run_id"),
         *[pl.col(c).cast(t) for c, t in RELIABILITY_SCHEMA.items()],
     )
+    ranks = outcome.ranks.with_columns(pl.lit(run_id).alias("run_id")).select(_RANK_COLUMNS)
+    cfg = outcome.config
     con.execute("begin transaction")
     try:
         con.execute(
             f"insert into score_run ({_RUN_COLUMNS})"
-            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 run_id,
                 outcome.weights.method,
@@ -129,9 +135,14 @@ def store_run(con: duckdb.DuckDBPyConnection, outcome: ScoreOutcome, *, created_
                 outcome.config.version,
                 now,
                 created_by,
+                outcome.shrinkage,
+                cfg.min_sites,
+                cfg.min_responses,
+                cfg.min_feedback_sites,
             ],
         )
         _insert_frame(con, "score_result", results)
+        _insert_frame(con, "score_rank", ranks)
         _insert_frame(con, "score_reliability", reliability)
         con.execute(
             "insert into audit_log (actor, action, detail) values (?, 'score_run', ?)",
@@ -144,26 +155,12 @@ def store_run(con: duckdb.DuckDBPyConnection, outcome: ScoreOutcome, *, created_
     return run_id
 
 
-def run_scoring(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    scope: Scope,
-    created_by: str,
-    method: str = "ahp",
-    weights: Mapping[str, float] | Sequence[Sequence[float]] | None = None,
-    config: IndicatorConfig | str | Mapping[str, Any] | None = None,
-    seed: int | None = None,
-    replicates: int | None = None,
-    level: float | None = None,
-    shrinkage: bool = False,
-    population_shares: Mapping[str, float] | None = None,
-) -> str:
-    """Score ``scope`` and store the run in the warehouse; return its ``run_id``.
+def run_scoring(con: duckdb.DuckDBPyConnection, request: ScoreRequest, *, created_by: str) -> str:
+    """Score as ``request`` says and store the run in the warehouse; return its ``run_id``.
 
-    The caller always passes ``scope`` explicitly (``Scope.everything()`` for
-    the whole programme) and says who runs it. Other parameters are those of
-    :func:`metrics.scores.compute_scores`. Two runs on unchanged data with the
-    same settings have the same fingerprint and the same results.
+    The request always names its scope (``Scope.everything()`` for the whole
+    programme), and the caller says who runs it. Two runs on unchanged data
+    with the same request have the same fingerprint and the same results.
 
     Raises
     ------
@@ -173,19 +170,7 @@ def run_scoring(
     metrics.config.ConfigError
         An invalid indicator config.
     """
-    outcome = compute_scores(
-        con,
-        scope=scope,
-        method=method,
-        weights=weights,
-        config=config,
-        seed=seed,
-        replicates=replicates,
-        level=level,
-        shrinkage=shrinkage,
-        population_shares=population_shares,
-    )
-    return store_run(con, outcome, created_by=created_by)
+    return store_run(con, compute_scores(con, request), created_by=created_by)
 
 
 def _require_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
@@ -219,6 +204,42 @@ def read_run(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     )
 
 
+def _run_rows(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    table: str,
+    schema: dict[str, pl.DataType],
+    order: str,
+) -> pl.DataFrame:
+    """The rows of one run in a run table (names chosen in this module), typed."""
+    if table not in ("score_rank", "score_reliability"):
+        msg = f"{table!r} is not a table of a scoring run / {table!r} 不是评价运行的数据表"
+        raise ValueError(msg)
+    _require_run(con, run_id)
+    frame = con.sql(
+        f"select {', '.join(schema)} from {table} where run_id = $run_id order by {order}",
+        params={"run_id": run_id},
+    ).pl()
+    return frame.select([pl.col(c).cast(t) for c, t in schema.items()])
+
+
+def read_run_ranks(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    """Who is ranked, why not, rank, 95 % rank interval and top-10 probability, as stored.
+
+    Returns
+    -------
+    polars.DataFrame
+        :data:`metrics.ranking.RANK_SCHEMA` columns by year and standard code;
+        empty for a run stored before migration 007.
+
+    Raises
+    ------
+    LookupError
+        No run ``run_id`` in the warehouse.
+    """
+    return _run_rows(con, run_id, "score_rank", RANK_SCHEMA, "year, standard_code")
+
+
 def read_run_reliability(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     """Cronbach's α per survey year as stored with a run (SCORING.md §3).
 
@@ -234,13 +255,7 @@ def read_run_reliability(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.Data
     LookupError
         No run ``run_id`` in the warehouse.
     """
-    _require_run(con, run_id)
-    frame = con.sql(
-        "select " + ", ".join(RELIABILITY_SCHEMA) + " from score_reliability"
-        " where run_id = $run_id order by survey_year",
-        params={"run_id": run_id},
-    ).pl()
-    return frame.select([pl.col(c).cast(t) for c, t in RELIABILITY_SCHEMA.items()])
+    return _run_rows(con, run_id, "score_reliability", RELIABILITY_SCHEMA, "survey_year")
 
 
 def read_run_meta(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
@@ -251,7 +266,9 @@ def read_run_meta(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]
     dict
         Every column of ``score_run`` (``weights``, ``config``, ``ri_table``,
         ``scope`` and ``params`` parsed from JSON; ``primary_year``,
-        ``replicates``, ``level``, ``config_version`` as stored) and
+        ``replicates``, ``level``, ``config_version``, ``shrinkage``,
+        ``min_sites``, ``min_responses``, ``min_feedback_sites`` as stored,
+        null for runs stored before they existed) and
         ``reliability``: the rows of :func:`read_run_reliability` as dicts.
 
     Raises
@@ -260,10 +277,12 @@ def read_run_meta(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]
         No run ``run_id`` in the warehouse.
     """
     _require_run(con, run_id)
+    # every column there is: a warehouse not yet at version 7 lacks the newest
     frame = con.sql(
-        f"select {_RUN_COLUMNS} from score_run where run_id = $run_id", params={"run_id": run_id}
+        "select * from score_run where run_id = $run_id", params={"run_id": run_id}
     ).pl()
-    meta = frame.to_dicts()[0]
+    meta = {column: None for column in _RUN_COLUMNS.replace(" ", "").split(",")}
+    meta.update(frame.to_dicts()[0])
     for key in ("weights", "config", "ri_table", "scope", "params"):
         if meta[key] is not None:
             meta[key] = json.loads(meta[key])

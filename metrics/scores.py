@@ -13,7 +13,7 @@ rules define them); the composite is 0–100.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,9 +21,10 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from metrics.bootstrap import bootstrap_scores, percentile_interval
-from metrics.composite import composite_score, dimension_values
+from metrics.bootstrap import bootstrap_scores
+from metrics.composite import composite_score, dimension_values, mean_present
 from metrics.config import IndicatorConfig, load_config
+from metrics.feedback_model import FeedbackModel, fit_feedback_model
 from metrics.fingerprint import data_fingerprint
 from metrics.indicators import (
     ScoringData,
@@ -31,9 +32,12 @@ from metrics.indicators import (
     read_scoring_data,
     scoring_cursor,
 )
+from metrics.measures import MEASURES
+from metrics.ranking import rank_table
 from metrics.reliability import SURVEY_ITEMS, survey_reliability
+from metrics.request import ScoreRequest
 from metrics.scope import Scope
-from metrics.shrinkage import shrink_to_group_mean
+from metrics.shrinkage import PRIOR_DF
 from metrics.weighting import WeightChoice, choose_weights
 
 __all__ = ["RESULT_SCHEMA", "ScoreOutcome", "compute_scores", "primary_year_key", "ranking"]
@@ -68,8 +72,10 @@ class ScoreOutcome:
     seed: int
     replicates: int
     level: float
+    shrinkage: bool
     n_standards: int
     reliability: pl.DataFrame
+    ranks: pl.DataFrame
     params: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -78,7 +84,7 @@ class ScoreOutcome:
         return primary_year_key(self.scope)
 
     def summary(self) -> dict[str, int]:
-        """Counts for the run's primary year: standards in scope, scored, insufficient."""
+        """Counts for the run's primary year: standards in scope, scored, insufficient, ranked."""
         composite = self.results.filter(
             (pl.col("year") == self.primary_year)
             & (pl.col("level") == "composite")
@@ -89,6 +95,9 @@ class ScoreOutcome:
             "n_standards": self.n_standards,
             "n_scored": composite.height,
             "n_insufficient": int(composite.get_column("insufficient").sum()),
+            "n_ranked": int(
+                self.ranks.filter(pl.col("year") == self.primary_year).get_column("ranked").sum()
+            ),
         }
 
 
@@ -128,18 +137,17 @@ def _long(
     composite: np.ndarray,
     dims: np.ndarray,
     indicators: np.ndarray,
-    raw_composite: np.ndarray | None,
+    raw: np.ndarray,
+    shrunk: np.ndarray,
 ) -> pl.DataFrame:
-    items = [("composite", "score")]
-    blocks = [composite[:, None]]
-    if raw_composite is not None:
-        items.append(("composite", "score_raw"))
-        blocks.append(raw_composite[:, None])
+    items = [("composite", "score"), ("composite", "score_raw"), ("composite", "score_shrunk")]
     items += [("dimension", d) for d in config.dimension_ids]
     items += [("indicator", i) for i in config.indicator_ids]
-    values = np.concatenate([*blocks, dims, indicators], axis=1)
+    values = np.concatenate(
+        [composite[:, None], raw[:, None], shrunk[:, None], dims, indicators], axis=1
+    )
     n_items = len(items)
-    frame = pl.DataFrame(
+    return pl.DataFrame(
         {
             "cell": np.repeat(np.arange(cells.height), n_items),
             "level": [lv for _ in range(cells.height) for lv, _ in items],
@@ -148,63 +156,68 @@ def _long(
         },
         schema={"cell": pl.Int64, "level": pl.String, "item": pl.String, "value": pl.Float64},
     ).with_columns(pl.col("value").fill_nan(None))
-    return frame
 
 
-def compute_scores(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    scope: Scope,
-    method: str = "ahp",
-    weights: Mapping[str, float] | Sequence[Sequence[float]] | None = None,
-    config: IndicatorConfig | str | Mapping[str, Any] | None = None,
-    seed: int | None = None,
-    replicates: int | None = None,
-    level: float | None = None,
-    shrinkage: bool = False,
-    population_shares: Mapping[str, float] | None = None,
-) -> ScoreOutcome:
-    """Score every standard in ``scope``, per year and (when all years) overall.
+def _point_measures(data: ScoringData, used: Sequence[str]) -> np.ndarray:
+    """(cells × measures) point values of the measures in ``used`` (NaN where absent)."""
+    cells = data.cells.select("standard_code", "year_key").with_row_index("cell")
+    values = np.full((cells.height, len(used)), np.nan)
+    position = {m: k for k, m in enumerate(used)}
+    joined = data.measures.filter(pl.col("measure").is_in(list(used))).join(
+        cells, on=["standard_code", "year_key"], how="inner"
+    )
+    for cell, measure, value in joined.select("cell", "measure", "value").iter_rows():
+        values[cell, position[measure]] = value
+    return values
+
+
+def _shrunk_composite(
+    data: ScoringData, cfg: IndicatorConfig, model: FeedbackModel, weights: Sequence[float]
+) -> np.ndarray:
+    """The composite with every feedback measure at its shrunk (Fay–Herriot) value."""
+    used = list(dict.fromkeys(m for ind in cfg.indicators for m in ind.measures))
+    values = _point_measures(data, used)
+    for measure, shrunk in model.shrunk_points().items():
+        values[:, used.index(measure)] = np.where(
+            np.isnan(values[:, used.index(measure)]), np.nan, shrunk
+        )
+    columns = [[used.index(m) for m in ind.measures] for ind in cfg.indicators]
+    indicators = np.stack([mean_present(values, c) for c in columns], axis=-1)
+    return composite_score(dimension_values(indicators, cfg), weights)
+
+
+def compute_scores(con: duckdb.DuckDBPyConnection, request: ScoreRequest) -> ScoreOutcome:
+    """Score every standard in ``request.scope``, per year and (when all years) overall.
 
     Parameters
     ----------
     con
         Connection on the warehouse; only read (through a cursor of its own).
-    scope
-        Which rows to read; the caller always passes it (``Scope.everything()``
-        for the whole programme).
-    method, weights
-        Weighting of the dimensions, see :func:`metrics.weighting.choose_weights`.
-        Entropy weights come from the standards with sufficient evidence and
-        every dimension scored in the primary year (overall, or the scope's).
-    config
-        Indicator system (default: the shipped ``default.toml``).
-    seed, replicates, level
-        Bootstrap settings; default from the config (1,000 replicates, 95 %).
-        ``replicates=0`` gives no intervals.
-    shrinkage
-        Pull composites towards their priority-area mean (needs replicates);
-        the unshrunk composite is kept as item ``score_raw``.
-    population_shares
-        Org-type population shares: post-stratify the survey answers.
+    request
+        What to score and how (:class:`metrics.request.ScoreRequest`):
+        scope, weighting, config, bootstrap settings, shrinkage, population
+        shares. Entropy weights come from the standards with sufficient
+        evidence and every dimension scored in the primary year.
 
     Returns
     -------
     ScoreOutcome
-        ``results`` has one row per cell (standard × year) and item
-        (``score``, each dimension, each indicator) with value, interval,
-        evidence counts, grade (composite only) and flags.
+        ``results`` has one row per cell (standard × year) and item with
+        value, interval, evidence counts, grade (composite ``score`` only)
+        and flags. Composite items: ``score`` (the ranking estimate: shrunk
+        unless ``request.shrinkage`` is false), ``score_raw`` and
+        ``score_shrunk``; then each dimension and indicator (raw). ``ranks``
+        says per cell whether it is ranked, why not, its rank, 95 % rank
+        interval and top-10 probability.
     """
-    cfg = load_config(config)
-    seed = cfg.seed if seed is None else int(seed)
-    replicates = cfg.replicates if replicates is None else int(replicates)
-    level = cfg.level if level is None else float(level)
-    shares = check_population_shares(population_shares)
+    cfg = load_config(request.config)
+    seed = cfg.seed if request.seed is None else int(request.seed)
+    replicates = cfg.replicates if request.replicates is None else int(request.replicates)
+    level = cfg.level if request.level is None else float(request.level)
+    shares = check_population_shares(request.population_shares)
+    scope = request.scope
     if replicates < 0 or not 0 < level < 1 or seed < 0:
         msg = "replicates and seed must be ≥ 0 and level in (0, 1) / 重抽样次数、种子不能为负，置信水平须在 0 与 1 之间"
-        raise ValueError(msg)
-    if shrinkage and replicates == 0:
-        msg = "shrinkage needs bootstrap replicates (replicates > 0) / 收缩估计需要自助法重抽样"
         raise ValueError(msg)
 
     with scoring_cursor(con, scope=scope, config=cfg, population_shares=shares) as cur:
@@ -218,45 +231,55 @@ def compute_scores(
     n_sites = cells.get_column("n_sites").to_numpy()
     n_responses = cells.get_column("n_responses").to_numpy()
     insufficient = (n_sites < cfg.min_sites) & (n_responses < cfg.min_responses)
+    few_sites = n_sites < cfg.min_feedback_sites
     primary = primary_year_key(scope)
     is_primary = (cells.get_column("year_key") == primary).to_numpy()
     complete = ~np.isnan(dims).any(axis=1)
     rows = is_primary & complete & ~insufficient
     choice = choose_weights(
-        method,
+        request.method,
         config=cfg,
-        weights=weights,
-        dimension_matrix=dims[rows] if method == "entropy" else None,
+        weights=request.weights,
+        dimension_matrix=dims[rows] if request.method == "entropy" else None,
         matrix_rows=cells.get_column("standard_code").filter(pl.Series(rows)).to_list(),
     )
     weight_vector = choice.vector(cfg)
-    composite = composite_score(dims, weight_vector)
+    raw = composite_score(dims, weight_vector)
+    used = dict.fromkeys(m for ind in cfg.indicators for m in ind.measures)
+    model = fit_feedback_model(
+        cells, data.feedback_units, [m for m in used if MEASURES[m].source == "feedback"]
+    )
+    shrunk = _shrunk_composite(data, cfg, model, weight_vector)
+    composite = shrunk if request.shrinkage else raw
+    partial = np.isnan(dims).any(axis=1) & ~np.isnan(raw)
 
     intervals = None
-    raw_composite = None
-    lam = None
+    score_reps = None
     if replicates > 0:
         boot = bootstrap_scores(
             data,
             config=cfg,
+            model=model,
             weights=weight_vector,
             replicates=replicates,
             seed=seed,
             level=level,
             population_shares=shares,
         )
-        intervals = boot.intervals
-        if shrinkage:
-            areas = cells.get_column("priority_area").to_list()
-            years = cells.get_column("year_key").to_list()
-            groups = [None if a is None else (y, a) for y, a in zip(years, areas, strict=True)]
-            shrunk, shrunk_reps, lam = shrink_to_group_mean(composite, boot.composite, groups)
-            raw_composite = composite
-            composite = shrunk
-            bounds = percentile_interval(shrunk_reps, level)  # cells × 2
-            intervals = _replace_score_interval(intervals, cells, bounds)
+        intervals = _score_intervals(boot.intervals, shrinkage=request.shrinkage)
+        score_reps = boot.shrunk if request.shrinkage else boot.raw
+    ranks = rank_table(
+        cells,
+        composite,
+        score_reps,
+        insufficient=insufficient,
+        partial=partial,
+        few_sites=few_sites,
+        shrinkage=request.shrinkage,
+        level=level,
+    )
 
-    long = _long(cells, cfg, composite, dims, indicators, raw_composite)
+    long = _long(cells, cfg, composite, dims, indicators, raw, shrunk)
     grades = [cfg.grade(None if math.isnan(v) else float(v)) for v in composite]
     cell_info = cells.select(
         pl.col("standard_code"),
@@ -264,7 +287,7 @@ def compute_scores(
         pl.col("n_sites").cast(pl.Int32),
         pl.col("n_responses").cast(pl.Int32),
         pl.Series("insufficient", insufficient, dtype=pl.Boolean),
-        pl.Series("partial", np.isnan(dims).any(axis=1) & ~np.isnan(composite), dtype=pl.Boolean),
+        pl.Series("partial", partial, dtype=pl.Boolean),
         pl.Series("cell_grade", grades, dtype=pl.String),
     ).with_row_index("cell")
     results = long.join(
@@ -292,24 +315,27 @@ def compute_scores(
     params: dict[str, Any] = {
         "replicates": replicates,
         "level": level,
-        "shrinkage": shrinkage,
+        "shrinkage": request.shrinkage,
         "population_shares": shares,
         "primary_year": primary,
         "weight_details": choice.details,
         "reliability": reliability.to_dicts(),
         "config_version": cfg.version,
-        "bootstrap": "stratified Poisson bootstrap of sites and respondents, percentile interval",
+        "evidence": {
+            "min_sites": cfg.min_sites,
+            "min_responses": cfg.min_responses,
+            "min_feedback_sites": cfg.min_feedback_sites,
+        },
+        "bootstrap": (
+            "survey: stratified Poisson bootstrap of respondents, conditioned on every measure"
+            " present; feedback: Fay-Herriot model with pooled between-site variance"
+            f" (prior df {PRIOR_DF:g}), normal draws, beta draws for completion; percentile"
+            " intervals"
+        ),
+        "feedback_model": model.details,
         "numpy": np.__version__,
         "polars": pl.__version__,
     }
-    if lam is not None:
-        params["shrinkage_lambda"] = {
-            f"{c}|{y}": float(v)
-            for c, y, v in zip(
-                cells.get_column("standard_code"), cells.get_column("year_key"), lam, strict=True
-            )
-            if v < 1
-        }
     return ScoreOutcome(
         results=results,
         weights=choice,
@@ -319,25 +345,24 @@ def compute_scores(
         seed=seed,
         replicates=replicates,
         level=level,
+        shrinkage=request.shrinkage,
         n_standards=data.n_standards,
         reliability=reliability,
+        ranks=ranks,
         params=params,
     )
 
 
-def _replace_score_interval(
-    intervals: pl.DataFrame, cells: pl.DataFrame, bounds: np.ndarray
-) -> pl.DataFrame:
-    """Give item ``score`` the shrunk interval and keep the raw one as ``score_raw``."""
-    raw = intervals.filter((pl.col("level") == "composite") & (pl.col("item") == "score"))
-    shrunk = cells.select("standard_code", "year_key").with_columns(
-        pl.lit("composite").alias("level"),
-        pl.lit("score").alias("item"),
-        pl.Series("ci_low", bounds[:, 0], dtype=pl.Float64).fill_nan(None),
-        pl.Series("ci_high", bounds[:, 1], dtype=pl.Float64).fill_nan(None),
+def _score_intervals(intervals: pl.DataFrame, *, shrinkage: bool) -> pl.DataFrame:
+    """Intervals of ``score`` (the ranking estimate), ``score_raw`` and ``score_shrunk``."""
+    composite = pl.col("level") == "composite"
+    raw = intervals.filter(composite & (pl.col("item") == "score"))
+    shrunk = intervals.filter(composite & (pl.col("item") == "score_shrunk"))
+    rest = intervals.filter(~(composite & pl.col("item").is_in(["score", "score_shrunk"])))
+    ranking_estimate = (shrunk if shrinkage else raw).with_columns(pl.lit("score").alias("item"))
+    return pl.concat(
+        [ranking_estimate, raw.with_columns(pl.lit("score_raw").alias("item")), shrunk, rest]
     )
-    rest = intervals.filter(~((pl.col("level") == "composite") & (pl.col("item") == "score")))
-    return pl.concat([shrunk, raw.with_columns(pl.lit("score_raw").alias("item")), rest])
 
 
 def ranking(

@@ -17,9 +17,10 @@ from rich.table import Table
 from app.cli.options import DbOption, open_existing_warehouse
 from etl.settings import db_path
 from metrics.config import ConfigError
+from metrics.request import ScoreRequest
 from metrics.runs import store_run
 from metrics.scope import Scope
-from metrics.scores import ScoreOutcome, compute_scores, ranking
+from metrics.scores import ScoreOutcome, compute_scores
 from metrics.topsis_view import topsis_ranking
 
 
@@ -92,6 +93,7 @@ def _summary(outcome: ScoreOutcome, run_id: str) -> dict[str, Any]:
         "method": outcome.weights.method,
         "weights": outcome.weights.weights,
         **counts,
+        "shrinkage": outcome.shrinkage,
         "year": outcome.primary_year,
         "seed": outcome.seed,
         "replicates": outcome.replicates,
@@ -112,32 +114,58 @@ def _topsis(outcome: ScoreOutcome) -> pl.DataFrame:
     )
 
 
+def _ranked(outcome: ScoreOutcome) -> pl.DataFrame:
+    """The primary year's standards with a composite: ranked first, then those listed apart."""
+    scores = outcome.results.filter(
+        (pl.col("year") == outcome.primary_year)
+        & (pl.col("level") == "composite")
+        & (pl.col("item") == "score")
+        & pl.col("value").is_not_null()
+    )
+    return scores.join(
+        outcome.ranks.filter(pl.col("year") == outcome.primary_year).drop("year"),
+        on="standard_code",
+        how="left",
+    ).sort(["ranked", "rank", "value"], descending=[True, False, True], nulls_last=True)
+
+
 def _composite_table(console: Console, outcome: ScoreOutcome, limit: int) -> None:
-    ranked = ranking(outcome.results, year=outcome.primary_year)
-    table = Table(title=f"评价结果 / scores ({outcome.primary_year}, top {limit})")
+    frame = _ranked(outcome)
+    ranked = frame.filter(pl.col("ranked"))
+    estimate = "shrunk" if outcome.shrinkage else "raw"
+    table = Table(
+        title=f"评价结果 / scores ({outcome.primary_year}, {estimate} estimate, top {limit})",
+        caption="rank 95% = rank interval; P(top 10) from the bootstrap replicates",
+    )
     table.add_column("#", justify="right")
     table.add_column("standard 标准", no_wrap=True)
     table.add_column("score", justify="right")
     table.add_column("95% CI", no_wrap=True)
+    table.add_column("rank 95%", no_wrap=True)
+    table.add_column("P(top 10)", justify="right")
     table.add_column("grade")
     table.add_column("sites", justify="right")
     table.add_column("resp.", justify="right")
-    table.add_column("")
     for row in ranked.head(limit).iter_rows(named=True):
         interval = (
             f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])}" if row["ci_low"] is not None else "—"
         )
+        ranks = f"{row['rank_low']}–{row['rank_high']}" if row["rank_low"] is not None else "—"
         table.add_row(
             str(row["rank"]),
             row["standard_code"],
             _fmt(row["value"]),
             interval,
+            ranks,
+            _fmt(row["p_top10"], 2),
             row["grade"] or "—",
             str(row["n_sites"]),
             str(row["n_responses"]),
-            "partial" if row["partial"] else "",
         )
     console.print(table)
+    apart = frame.filter(~pl.col("ranked")).group_by("exclusion_reason").len()
+    for reason, count in sorted(apart.rows(), key=lambda r: str(r[0])):
+        console.print(f"listed apart 未排名 ({reason}): {count}")
 
 
 def _topsis_table(console: Console, outcome: ScoreOutcome, limit: int) -> None:
@@ -188,7 +216,7 @@ def _print_table(
     console.print(f"method {summary['method']} ({weights}){cr} · year {summary['year']}")
     console.print(
         f"standards in scope {summary['n_standards']} · scored {summary['n_scored']} · "
-        f"insufficient evidence {summary['n_insufficient']} (not ranked)"
+        f"insufficient evidence {summary['n_insufficient']} · ranked {summary['n_ranked']}"
     )
     if view is View.topsis:
         _topsis_table(console, outcome, limit)
@@ -234,8 +262,12 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option(help="Indicator config TOML (default: shipped).")
         ] = None,
         shrinkage: Annotated[
-            bool, typer.Option(help="Shrink towards the priority-area mean.")
-        ] = False,
+            bool,
+            typer.Option(
+                "--shrinkage/--no-shrinkage",
+                help="Rank on the shrunk (hierarchical) estimate (default), or on the raw one.",
+            ),
+        ] = True,
         population_shares: Annotated[
             str | None,
             typer.Option(
@@ -259,8 +291,7 @@ def register(app: typer.Typer) -> None:
         """
         con = open_existing_warehouse(db_path(db))
         try:
-            outcome = compute_scores(
-                con,
+            request = ScoreRequest(
                 scope=Scope(year=year),
                 method=method.value,
                 weights=parse_weights(weights, method.value),
@@ -270,6 +301,7 @@ def register(app: typer.Typer) -> None:
                 shrinkage=shrinkage,
                 population_shares=parse_weights(population_shares, "manual"),
             )
+            outcome = compute_scores(con, request)
             run_id = store_run(con, outcome, created_by=by or _login())
         except (ConfigError, ValueError) as exc:
             typer.echo(str(exc), err=True)

@@ -11,12 +11,14 @@ import pytest
 
 from metrics import bootstrap
 from metrics.bootstrap import count_mean, percentile_interval, poisson_counts
+from metrics.feedback_model import FeedbackModel
+from metrics.request import ScoreRequest
 from metrics.scope import Scope
 from metrics.scores import compute_scores
-from metrics.shrinkage import shrink_to_group_mean
 from tests.metrics.tiny_warehouse import CODES, V, X, build_tiny_warehouse
 
 SCOPE = Scope(standard_codes=CODES)
+SURVEY_ONLY = ["A4", "B1", "B2", "B5"]  # indicators of the default tree fed by the survey alone
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +68,16 @@ def test_percentile_interval_matches_numpy_quantiles_ignoring_nan() -> None:
     assert np.isnan(percentile_interval(np.full((1, 10), np.nan), 0.95)).all()
 
 
+def _draws_at_the_raw_point(
+    self: FeedbackModel, rows: list[int], year_keys: list[str], rngs: list, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Every feedback replicate at the raw point: (k + ½ − ½)/(n + 1 − 1) = k/n for B3."""
+    raw = np.repeat(np.clip(self.raw_centre[rows], 0.0, 1.0)[:, None, :], n, axis=1)
+    a, b = self.beta[rows, 0], self.beta[rows, 1]
+    done = np.repeat(((a - 0.5) / (a + b - 1.0))[:, None], n, axis=1) if self.completed else None
+    return raw, raw, done, done
+
+
 @pytest.mark.parametrize("shares", [None, {"enterprise": 0.3, "user": 0.5, "testing_body": 0.2}])
 def test_with_every_count_1_each_replicate_reproduces_the_sql_values(
     con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, shares: dict[str, float] | None
@@ -74,9 +86,11 @@ def test_with_every_count_1_each_replicate_reproduces_the_sql_values(
     monkeypatch.setattr(
         bootstrap, "poisson_counts", lambda rng, rows, cols, **_: np.ones((rows, cols))
     )
-    results = compute_scores(
-        con, scope=SCOPE, method="equal", replicates=3, population_shares=shares
-    ).results
+    monkeypatch.setattr(FeedbackModel, "draws", _draws_at_the_raw_point)
+    request = ScoreRequest(
+        scope=SCOPE, method="equal", replicates=3, population_shares=shares, shrinkage=False
+    )
+    results = compute_scores(con, request).results.filter(pl.col("item") != "score_shrunk")
     present = results.filter(pl.col("value").is_not_null())
     assert present.height > 100
     np.testing.assert_allclose(
@@ -91,34 +105,49 @@ def test_with_every_count_1_each_replicate_reproduces_the_sql_values(
 def test_same_seed_same_intervals_and_another_seed_other_intervals(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    first = compute_scores(con, scope=SCOPE, method="equal", replicates=200, seed=11).results
-    again = compute_scores(con, scope=SCOPE, method="equal", replicates=200, seed=11).results
-    other = compute_scores(con, scope=SCOPE, method="equal", replicates=200, seed=12).results
+    first = compute_scores(
+        con, ScoreRequest(scope=SCOPE, method="equal", replicates=200, seed=11)
+    ).results
+    again = compute_scores(
+        con, ScoreRequest(scope=SCOPE, method="equal", replicates=200, seed=11)
+    ).results
+    other = compute_scores(
+        con, ScoreRequest(scope=SCOPE, method="equal", replicates=200, seed=12)
+    ).results
     assert first.equals(again)
     assert not first.equals(other)
 
 
-def test_a_standards_interval_does_not_depend_on_what_else_is_in_scope(
+def test_a_standards_survey_intervals_do_not_depend_on_what_else_is_in_scope(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
+    """Each cell has its own random stream; only the borrowed feedback spread is shared."""
+
     def x_rows(scope: Scope) -> pl.DataFrame:
-        out = compute_scores(con, scope=scope, method="equal", replicates=200).results
-        return out.filter(pl.col("standard_code") == X)
+        request = ScoreRequest(scope=scope, method="equal", replicates=200)
+        out = compute_scores(con, request).results
+        return out.filter((pl.col("standard_code") == X) & pl.col("item").is_in(SURVEY_ONLY))
 
-    assert x_rows(SCOPE).equals(x_rows(Scope(standard_codes=(X,))))
+    alone, together = x_rows(Scope(standard_codes=(X,))), x_rows(SCOPE)
+    assert alone.height == together.height > 0
+    assert alone.equals(together)
 
 
-def test_intervals_are_ordered_and_bracket_unanimous_answers(
+def test_intervals_are_ordered_and_a_single_site_borrows_the_spread_between_sites(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    results = compute_scores(con, scope=SCOPE, method="equal", replicates=300).results
+    request = ScoreRequest(scope=SCOPE, method="equal", replicates=300, shrinkage=False)
+    results = compute_scores(con, request).results
     with_ci = results.filter(pl.col("ci_low").is_not_null())
     assert (with_ci["ci_low"] <= with_ci["ci_high"]).all()
-    # V: one perfect site and one perfect respondent. Whatever the resample
-    # keeps, every present value is 1, so the interval is the point: 100.
-    v = results.filter((pl.col("standard_code") == V) & (pl.col("item") == "score"))
-    assert v["ci_low"].to_list() == pytest.approx([100.0] * v.height)
-    assert v["ci_high"].to_list() == pytest.approx([100.0] * v.height)
+    # V: one perfect site and one perfect respondent. One site shows no spread
+    # between sites, so it is borrowed from the others: the interval is not
+    # the point any more, and stays on the 0–100 scale below it.
+    v = results.filter(
+        (pl.col("standard_code") == V) & (pl.col("item") == "score") & (pl.col("year") == "2024")
+    )
+    assert v["value"][0] == pytest.approx(100.0)
+    assert 0.0 <= v["ci_low"][0] < 90.0 and 99.0 < v["ci_high"][0] <= 100.0
     x = results.filter(
         (pl.col("standard_code") == X) & (pl.col("year") == "2024") & (pl.col("item") == "score")
     )
@@ -137,43 +166,43 @@ def test_no_python_loop_per_replicate(
         return original(rng, rows, cols, **kw)
 
     monkeypatch.setattr(bootstrap, "poisson_counts", counting)
-    compute_scores(con, scope=SCOPE, method="equal", replicates=10)
-    few = len(calls)
+    compute_scores(con, ScoreRequest(scope=SCOPE, method="equal", replicates=10))
+    few = sum(rows == 10 for rows, _ in calls)
     calls.clear()
-    compute_scores(con, scope=SCOPE, method="equal", replicates=1000)
-    assert len(calls) == few
-    assert all(rows == 1000 for rows, _ in calls)
+    compute_scores(con, ScoreRequest(scope=SCOPE, method="equal", replicates=1000))
+    # one full draw per cell and source; a few redraws of the replicates that
+    # lost every respondent of a measure, each for ever fewer rows
+    assert sum(rows == 1000 for rows, _ in calls) == few
+    assert len(calls) < 100 and all(rows <= 1000 for rows, _ in calls)
 
 
 def test_replicates_zero_gives_no_intervals(con: duckdb.DuckDBPyConnection) -> None:
-    results = compute_scores(con, scope=SCOPE, method="equal", replicates=0).results
+    results = compute_scores(con, ScoreRequest(scope=SCOPE, method="equal", replicates=0)).results
     assert results["ci_low"].null_count() == results.height
 
 
-def test_shrinkage_by_hand() -> None:
-    # Replicates x ± 5 (R = 2): bootstrap variance v = 50 each. Points 50, 60, 70:
-    # variance 100, so τ² = 100 − 50 = 50 and λ = 50/(50 + 50) = 0.5; shrunk
-    # towards the mean 60: 55, 60, 65. Replicate means 55 and 65 give the
-    # shrunk replicates of the first: 0.5·45 + 0.5·55 = 50, 0.5·55 + 0.5·65 = 60.
-    points = np.array([50.0, 60.0, 70.0, 10.0])
-    reps = points[:, None] + np.array([-5.0, 5.0])
-    shrunk, shrunk_reps, lam = shrink_to_group_mean(points, reps, ["CII", "CII", "CII", "PI"])
-    np.testing.assert_allclose(shrunk, [55.0, 60.0, 65.0, 10.0])
-    np.testing.assert_allclose(lam, [0.5, 0.5, 0.5, 1.0])  # PI has one standard: left alone
-    np.testing.assert_allclose(shrunk_reps[0], [50.0, 60.0])
+def test_the_run_keeps_raw_and_shrunk_scores_and_ranks_on_the_shrunk_by_default(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    request = ScoreRequest(scope=SCOPE, method="equal", replicates=200)
+    out = compute_scores(con, request).results.filter(pl.col("level") == "composite")
 
+    def item(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+        return frame.filter(pl.col("item") == name).sort("standard_code", "year")
 
-def test_shrinkage_in_a_run_keeps_the_raw_score(con: duckdb.DuckDBPyConnection) -> None:
-    out = compute_scores(con, scope=SCOPE, method="equal", replicates=200, shrinkage=True)
-    raw = out.results.filter(pl.col("item") == "score_raw")
-    shrunk = out.results.filter(pl.col("item") == "score")
-    assert raw.height == shrunk.height > 0
-    # every tiny standard is in CII; pulled towards the area mean, never past it
-    for year in ("2024", "overall"):
-        r = raw.filter(pl.col("year") == year).sort("standard_code")
-        s = shrunk.filter(pl.col("year") == year).sort("standard_code")
-        mean = r["value"].mean()
-        for before, after in zip(r["value"], s["value"], strict=True):
-            assert min(before, mean) - 1e-9 <= after <= max(before, mean) + 1e-9
-    with pytest.raises(ValueError, match="replicates"):
-        compute_scores(con, scope=SCOPE, method="equal", replicates=0, shrinkage=True)
+    score, raw, shrunk = item(out, "score"), item(out, "score_raw"), item(out, "score_shrunk")
+    assert score.height == raw.height == shrunk.height > 0
+    assert score.select("value", "ci_low", "ci_high").equals(
+        shrunk.select("value", "ci_low", "ci_high")
+    )
+    assert (raw["value"] - shrunk["value"]).abs().max() > 0.01  # something was shrunk
+    plain = compute_scores(con, request.replace(shrinkage=False)).results
+    plain = plain.filter(pl.col("level") == "composite")
+    assert (
+        item(plain, "score")
+        .select("value", "ci_low", "ci_high")
+        .equals(raw.select("value", "ci_low", "ci_high"))
+    )
+    # the shrunk point needs no replicates
+    points = compute_scores(con, request.replace(replicates=0)).results
+    assert item(points, "score")["value"].to_list() == shrunk["value"].to_list()

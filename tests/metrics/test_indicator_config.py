@@ -67,7 +67,7 @@ def test_a_config_file_on_disk_loads(tmp_path: Path) -> None:
     source = resources.files("metrics") / "indicator_config" / "default.toml"
     path = tmp_path / "mine.toml"
     path.write_text(
-        source.read_text("utf-8").replace('version = "2025.1"', 'version = "local-1"'), "utf-8"
+        source.read_text("utf-8").replace('version = "2026.1"', 'version = "local-1"'), "utf-8"
     )
     assert load_config(path).version == "local-1"
     bad = tmp_path / "bad.toml"

@@ -18,6 +18,7 @@ from metrics.funding import (
     social_share,
 )
 from metrics.lifecycle import lifecycle_projects, lifecycle_stages, lifecycle_summary, stage_summary
+from metrics.request import ScoreRequest
 from metrics.runs import read_run, run_scoring
 from metrics.scope import Scope
 from tests.metrics.tiny_warehouse import CODES, X, Y, build_tiny_warehouse
@@ -72,7 +73,9 @@ def test_a_criterion_where_every_judge_had_a_conflict_has_no_mean(
 
 
 def test_nominee_standard_carries_its_effectiveness_score(con: duckdb.DuckDBPyConnection) -> None:
-    run_id = run_scoring(con, scope=Scope(standard_codes=CODES), created_by="t", replicates=50)
+    run_id = run_scoring(
+        con, ScoreRequest(scope=Scope(standard_codes=CODES), replicates=50), created_by="t"
+    )
     composite = read_run(con, run_id).filter(
         (pl.col("standard_code") == X) & (pl.col("year") == "overall") & (pl.col("item") == "score")
     )
@@ -208,7 +211,9 @@ def test_disbursed_above_committed_is_flagged(con: duckdb.DuckDBPyConnection) ->
 
 
 def test_money_per_standard_beside_its_score(con: duckdb.DuckDBPyConnection) -> None:
-    run_id = run_scoring(con, scope=Scope(standard_codes=CODES), created_by="t", replicates=0)
+    run_id = run_scoring(
+        con, ScoreRequest(scope=Scope(standard_codes=CODES), replicates=0), created_by="t"
+    )
     frame = funding_per_standard(con, scope=EVERYTHING, run_id=run_id)
     assert frame.get_column("standard_code").to_list() == [X, Y]
     x = frame.row(0, named=True)

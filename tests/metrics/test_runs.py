@@ -15,6 +15,7 @@ import pytest
 
 from metrics.config import load_config
 from metrics.funding import funding_per_standard
+from metrics.request import ScoreRequest
 from metrics.runs import list_runs, read_run, read_run_meta, read_run_reliability, run_scoring
 from metrics.scope import Scope
 from metrics.scores import compute_scores
@@ -39,19 +40,19 @@ def con(pristine: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def test_read_run_gives_back_exactly_the_computed_numbers(con: duckdb.DuckDBPyConnection) -> None:
-    outcome = compute_scores(con, scope=SCOPE, replicates=200)
-    run_id = run_scoring(con, scope=SCOPE, created_by="tester", replicates=200)
+    outcome = compute_scores(con, ScoreRequest(scope=SCOPE, replicates=200))
+    run_id = run_scoring(con, ScoreRequest(scope=SCOPE, replicates=200), created_by="tester")
     stored = read_run(con, run_id)
     assert stored.get_column("run_id").unique().to_list() == [run_id]
     assert stored.drop("run_id").equals(outcome.results)
     # cells: X 2023, 2024, overall; Y 2024, overall; Z 2023, 2024, overall; V 2024, overall
-    # → 10 cells × (score + 4 dimensions + 13 indicators) = 180 rows
-    assert stored.height == 10 * 18
+    # → 10 cells × (score, score_raw, score_shrunk + 4 dimensions + 13 indicators) = 200 rows
+    assert stored.height == 10 * 20
 
 
 def test_the_run_record_has_everything_needed_to_explain_it(con: duckdb.DuckDBPyConnection) -> None:
     run_id = run_scoring(
-        con, scope=SCOPE, created_by="评价员", method="equal", replicates=50, seed=5
+        con, ScoreRequest(scope=SCOPE, method="equal", replicates=50, seed=5), created_by="评价员"
     )
     meta = read_run_meta(con, run_id)
     assert meta["method"] == "equal"
@@ -72,46 +73,53 @@ def test_the_run_record_has_everything_needed_to_explain_it(con: duckdb.DuckDBPy
 
 
 def test_two_runs_on_unchanged_data_agree(con: duckdb.DuckDBPyConnection) -> None:
-    first = run_scoring(con, scope=SCOPE, created_by="a", replicates=200)
-    second = run_scoring(con, scope=SCOPE, created_by="b", replicates=200)
+    first = run_scoring(con, ScoreRequest(scope=SCOPE, replicates=200), created_by="a")
+    second = run_scoring(con, ScoreRequest(scope=SCOPE, replicates=200), created_by="b")
     assert first != second
     assert read_run_meta(con, first)["fingerprint"] == read_run_meta(con, second)["fingerprint"]
     assert read_run(con, first).drop("run_id").equals(read_run(con, second).drop("run_id"))
 
 
 def test_a_run_is_reproduced_from_its_own_record(con: duckdb.DuckDBPyConnection) -> None:
-    run_id = run_scoring(con, scope=SCOPE, created_by="a", method="equal", replicates=100, seed=9)
+    run_id = run_scoring(
+        con, ScoreRequest(scope=SCOPE, method="equal", replicates=100, seed=9), created_by="a"
+    )
     meta = read_run_meta(con, run_id)
     again = compute_scores(
         con,
-        scope=Scope.from_json(con.execute("select scope from score_run").fetchall()[0][0]),
-        method=meta["method"],
-        config=meta["config"],
-        seed=meta["seed"],
-        replicates=meta["params"]["replicates"],
+        ScoreRequest(
+            scope=Scope.from_json(con.execute("select scope from score_run").fetchall()[0][0]),
+            method=meta["method"],
+            config=meta["config"],
+            seed=meta["seed"],
+            replicates=meta["params"]["replicates"],
+        ),
     )
     assert again.fingerprint == meta["fingerprint"]
     assert again.results.equals(read_run(con, run_id).drop("run_id"))
 
 
 def test_a_changed_row_changes_the_fingerprint(con: duckdb.DuckDBPyConnection) -> None:
-    before = compute_scores(con, scope=SCOPE, replicates=0).fingerprint
+    before = compute_scores(con, ScoreRequest(scope=SCOPE, replicates=0)).fingerprint
     con.execute("update feedback set loaded_at = loaded_at + interval 1 day")  # re-load, same rows
-    assert compute_scores(con, scope=SCOPE, replicates=0).fingerprint == before
+    assert compute_scores(con, ScoreRequest(scope=SCOPE, replicates=0)).fingerprint == before
     con.execute("update feedback set clarity = 1 where site_id = 'S2' and standard_code = ?", [X])
-    changed = compute_scores(con, scope=SCOPE, replicates=0).fingerprint
+    changed = compute_scores(con, ScoreRequest(scope=SCOPE, replicates=0)).fingerprint
     assert changed != before
     con.execute("update feedback set clarity = 1 where site_id = 'S2' and standard_code = ?", [X])
-    assert compute_scores(con, scope=SCOPE, replicates=0).fingerprint == changed
+    assert compute_scores(con, ScoreRequest(scope=SCOPE, replicates=0)).fingerprint == changed
     con.execute("delete from survey where response_id = 'R3'")
-    assert compute_scores(con, scope=SCOPE, replicates=0).fingerprint not in (before, changed)
+    assert compute_scores(con, ScoreRequest(scope=SCOPE, replicates=0)).fingerprint not in (
+        before,
+        changed,
+    )
 
 
 def test_the_fingerprint_covers_only_the_scope(con: duckdb.DuckDBPyConnection) -> None:
     only_v = Scope(standard_codes=(V,))
-    before = compute_scores(con, scope=only_v, replicates=0).fingerprint
+    before = compute_scores(con, ScoreRequest(scope=only_v, replicates=0)).fingerprint
     con.execute("update feedback set clarity = 1 where standard_code = ?", [X])
-    assert compute_scores(con, scope=only_v, replicates=0).fingerprint == before
+    assert compute_scores(con, ScoreRequest(scope=only_v, replicates=0)).fingerprint == before
 
 
 def _default_raw() -> dict:
@@ -145,7 +153,8 @@ def test_an_ahp_run_stores_the_principal_eigenvector_of_the_config_matrix(
     geometric = np.array([1, 1, 12**0.25, 12**-0.25])
     assert list(expected.values()) == pytest.approx(list(geometric / geometric.sum()), abs=5e-3)
 
-    run_id = run_scoring(con, scope=SCOPE, created_by="a", replicates=0)
+    request = ScoreRequest(scope=SCOPE, replicates=0, shrinkage=False)
+    run_id = run_scoring(con, request, created_by="a")
     meta = read_run_meta(con, run_id)
     assert meta["method"] == "ahp"
     assert list(meta["weights"]) == ["A", "B", "C", "D"]
@@ -170,7 +179,8 @@ def test_ahp_weights_follow_the_dimension_names_not_the_matrix_order(
         "order": order,
         "matrix": [[w[i] / w[j] for j in order] for i in order],
     }
-    run_id = run_scoring(con, scope=SCOPE, created_by="a", replicates=0, config=raw)
+    request = ScoreRequest(scope=SCOPE, replicates=0, config=raw, shrinkage=False)
+    run_id = run_scoring(con, request, created_by="a")
     meta = read_run_meta(con, run_id)
     assert meta["weights"] == pytest.approx(w, abs=1e-12)
     assert meta["config"]["weights"]["ahp"]["order"] == order  # the config is stored as given
@@ -186,7 +196,11 @@ def test_inconsistent_ahp_judgements_are_refused_and_nothing_is_stored(
 ) -> None:
     matrix = [[1, 9, 1 / 9, 1], [1 / 9, 1, 9, 1], [9, 1 / 9, 1, 1], [1, 1, 1, 1]]
     with pytest.raises(InconsistentJudgementsError, match="CR"):
-        run_scoring(con, scope=SCOPE, created_by="a", method="ahp", weights=matrix, replicates=0)
+        run_scoring(
+            con,
+            ScoreRequest(scope=SCOPE, method="ahp", weights=matrix, replicates=0),
+            created_by="a",
+        )
     assert con.execute("select count(*) from score_run").fetchall() == [(0,)]
     assert con.execute("select count(*) from score_result").fetchall() == [(0,)]
 
@@ -209,7 +223,11 @@ def test_bad_weights_are_refused(
     con: duckdb.DuckDBPyConnection, method: str, weights: object, message: str
 ) -> None:
     with pytest.raises(ValueError, match=message):
-        run_scoring(con, scope=SCOPE, created_by="a", method=method, weights=weights, replicates=0)
+        run_scoring(
+            con,
+            ScoreRequest(scope=SCOPE, method=method, weights=weights, replicates=0),
+            created_by="a",
+        )
 
 
 def test_entropy_weights_come_from_the_standards_times_dimensions_matrix(
@@ -219,7 +237,9 @@ def test_entropy_weights_come_from_the_standards_times_dimensions_matrix(
         (resources.files("metrics") / "indicator_config" / "default.toml").read_text("utf-8")
     )
     raw["evidence"] = {"min_sites": 1, "min_responses": 1}
-    equal = compute_scores(con, scope=SCOPE, method="equal", replicates=0, config=raw).results
+    equal = compute_scores(
+        con, ScoreRequest(scope=SCOPE, method="equal", replicates=0, config=raw)
+    ).results
     dims = (
         equal.filter((pl.col("year") == "overall") & (pl.col("level") == "dimension"))
         .pivot(on="item", index="standard_code", values="value")
@@ -229,7 +249,9 @@ def test_entropy_weights_come_from_the_standards_times_dimensions_matrix(
     # Only X and V have all four dimensions overall (Y lacks B and C, Z lacks C).
     assert dims.get_column("standard_code").to_list() == [X, V]
     expected = entropy_weights(dims.select("A", "B", "C", "D"), normalise="minmax")
-    outcome = compute_scores(con, scope=SCOPE, method="entropy", replicates=0, config=raw)
+    outcome = compute_scores(
+        con, ScoreRequest(scope=SCOPE, method="entropy", replicates=0, config=raw)
+    )
     assert outcome.weights.vector(outcome.config) == pytest.approx(expected)
     # By hand: V is perfect (every dimension 1) and X below it on every dimension,
     # so min-max turns each column into (0, 1): p = (0, 1), e = −(1/ln 2)(0 + 1·ln 1)
@@ -249,7 +271,7 @@ def test_reading_an_unknown_run_says_so(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(LookupError, match="没有评价运行"):
         read_run(con, "run-nope")
     with pytest.raises(ValueError, match="created_by"):
-        run_scoring(con, scope=SCOPE, created_by=" ", replicates=0)
+        run_scoring(con, ScoreRequest(scope=SCOPE, replicates=0), created_by=" ")
 
 
 def test_a_warehouse_without_evidence_gives_an_empty_run(tmp_path: Path) -> None:
@@ -259,7 +281,9 @@ def test_a_warehouse_without_evidence_gives_an_empty_run(tmp_path: Path) -> None
     con = duckdb.connect(str(tmp_path / "empty.duckdb"))
     try:
         run_id = run_scoring(
-            con, scope=Scope.everything(), created_by="t", replicates=100, shrinkage=True
+            con,
+            ScoreRequest(scope=Scope.everything(), replicates=100, shrinkage=True),
+            created_by="t",
         )
         assert read_run(con, run_id).height == 0
         assert read_run_meta(con, run_id)["params"]["reliability"] == []
@@ -282,7 +306,9 @@ TINY_RELIABILITY = [
 
 
 def test_a_runs_survey_reliability_is_stored_and_read_back(con: duckdb.DuckDBPyConnection) -> None:
-    run_id = run_scoring(con, scope=SCOPE, created_by="a", method="equal", replicates=0)
+    run_id = run_scoring(
+        con, ScoreRequest(scope=SCOPE, method="equal", replicates=0), created_by="a"
+    )
     stored = read_run_reliability(con, run_id)
     assert stored.columns == ["survey_year", "n_respondents", "alpha", "warning"]
     assert stored.to_dicts() == TINY_RELIABILITY
@@ -290,8 +316,7 @@ def test_a_runs_survey_reliability_is_stored_and_read_back(con: duckdb.DuckDBPyC
     assert meta["reliability"] == TINY_RELIABILITY
     assert meta["params"]["reliability"] == TINY_RELIABILITY  # the JSON copy is kept too
     # Two runs keep their own rows: (run_id, survey_year) is the key.
-    other = run_scoring(con, scope=Scope(year=2024, standard_codes=CODES), created_by="b",
-                        method="equal", replicates=0)  # fmt: skip
+    other = run_scoring(con, ScoreRequest(scope=Scope(year=2024, standard_codes=CODES), method="equal", replicates=0), created_by="b")  # fmt: skip
     assert read_run_reliability(con, other).to_dicts() == TINY_RELIABILITY[1:]
     assert read_run_meta(con, other)["primary_year"] == "2024"
     assert read_run_reliability(con, run_id).to_dicts() == TINY_RELIABILITY

@@ -100,6 +100,27 @@ def test_table_output_names_the_run(cli: typer.Typer, db: Path) -> None:
     assert "run-" in result.stdout and "CR" in result.stdout and "Cronbach" in result.stdout
 
 
+def test_the_table_ranks_on_the_shrunk_estimate_unless_told_not_to(
+    cli: typer.Typer, db: Path, tmp_path: Path
+) -> None:
+    text = (resources.files("metrics") / "indicator_config" / "default.toml").read_text("utf-8")
+    low = tmp_path / "low.toml"
+    low.write_text(
+        text.replace("min_sites = 5\nmin_responses = 30", "min_sites = 1\nmin_responses = 1")
+    )
+    base = ["score", "--db", str(db), "--replicates", "50", "--config", str(low)]
+    shrunk = CliRunner().invoke(cli, base)
+    assert shrunk.exit_code == 0, shrunk.output
+    assert "shrunk estimate" in shrunk.stdout and "rank 95%" in shrunk.stdout
+    assert "listed apart 未排名 (partial): 2" in shrunk.stdout  # Y and Z
+    raw = CliRunner().invoke(cli, [*base, "--no-shrinkage"])
+    assert raw.exit_code == 0, raw.output
+    assert "raw estimate" in raw.stdout
+    assert "listed apart 未排名 (few_sites): 1" in raw.stdout  # V: one site
+    as_json = json.loads(CliRunner().invoke(cli, [*base, "--no-shrinkage", "--json"]).stdout)
+    assert as_json["shrinkage"] is False and as_json["n_ranked"] == 1  # X alone
+
+
 def test_refusals_exit_non_zero_with_a_message(cli: typer.Typer, db: Path, tmp_path: Path) -> None:
     bad = CliRunner().invoke(
         cli, ["score", "--db", str(db), "--method", "manual", "--weights", "A=0.9,B=0.9,C=0,D=0"]
@@ -166,7 +187,7 @@ def _default_toml() -> str:
 def _grades_as_a_list_of_numbers(text: str) -> str:
     start, end = text.index("[[grades]]"), text.index("[evidence]")
     text = text[:start] + text[end:]
-    return text.replace('version = "2025.1"', 'version = "2025.1"\ngrades = [1]')
+    return text.replace('version = "2026.1"', 'version = "2026.1"\ngrades = [1]')
 
 
 def _stages_as_a_list_of_numbers(text: str) -> str:

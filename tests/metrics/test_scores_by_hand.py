@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 
 from metrics.indicators import indicator_values
+from metrics.request import ScoreRequest
 from metrics.scope import Scope
 from metrics.scores import compute_scores, ranking
 from tests.metrics.tiny_warehouse import CODES, V, X, Y, Z, build_tiny_warehouse
@@ -33,7 +34,9 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
 
 @pytest.fixture(scope="module")
 def equal(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return compute_scores(con, scope=SCOPE, method="equal", replicates=0).results
+    return compute_scores(
+        con, ScoreRequest(scope=SCOPE, method="equal", replicates=0, shrinkage=False)
+    ).results
 
 
 def value(results: pl.DataFrame, code: str, year: str, level: str, item: str) -> float | None:
@@ -175,7 +178,8 @@ def test_missing_is_not_zero_and_weights_are_renormalised(equal: pl.DataFrame) -
 def test_renormalisation_with_manual_weights(con: duckdb.DuckDBPyConnection) -> None:
     weights = {"A": 0.4, "B": 0.3, "C": 0.2, "D": 0.1}
     results = compute_scores(
-        con, scope=SCOPE, method="manual", weights=weights, replicates=0
+        con,
+        ScoreRequest(scope=SCOPE, method="manual", weights=weights, replicates=0, shrinkage=False),
     ).results
     # Y: only A (0.375) and D (0.5) present: 100 × (0.4·0.375 + 0.1·0.5)/(0.4 + 0.1) = 40.0
     assert value(results, Y, "2024", "composite", "score") == pytest.approx(40.0)
@@ -206,7 +210,10 @@ def test_a_perfect_standard_scores_100_and_grade_a(equal: pl.DataFrame) -> None:
 def test_post_stratification_by_org_type(con: duckdb.DuckDBPyConnection) -> None:
     shares = {"enterprise": 0.5, "user": 0.5}
     results = compute_scores(
-        con, scope=SCOPE, method="equal", replicates=0, population_shares=shares
+        con,
+        ScoreRequest(
+            scope=SCOPE, method="equal", replicates=0, shrinkage=False, population_shares=shares
+        ),
     ).results
     # q_satisfied of X 2024: enterprise R1 (5 → 1.0), users R2, R3 ((2 + 0)/8 = 0.25):
     # 0.5·1.0 + 0.5·0.25 = 0.625 instead of the raw 6/12 = 0.5.
@@ -231,18 +238,33 @@ def test_population_shares_that_cannot_be_used_are_refused(
     con: duckdb.DuckDBPyConnection, shares: object, message: str
 ) -> None:
     with pytest.raises(ValueError, match="总体结构比例") as caught:
-        compute_scores(con, scope=SCOPE, method="equal", replicates=0, population_shares=shares)
+        compute_scores(
+            con,
+            ScoreRequest(
+                scope=SCOPE, method="equal", replicates=0, shrinkage=False, population_shares=shares
+            ),
+        )
     assert message in str(caught.value)
 
 
 def test_scope_by_year_region_and_codes(con: duckdb.DuckDBPyConnection) -> None:
     only_2023 = compute_scores(
-        con, scope=Scope(year=2023, standard_codes=CODES), method="equal", replicates=0
+        con,
+        ScoreRequest(
+            scope=Scope(year=2023, standard_codes=CODES),
+            method="equal",
+            replicates=0,
+            shrinkage=False,
+        ),
     )
     assert set(only_2023.results.get_column("year")) == {"2023"}
-    assert only_2023.summary() == {"n_standards": 4, "n_scored": 2, "n_insufficient": 2}
+    summary = only_2023.summary()
+    assert summary == {"n_standards": 4, "n_scored": 2, "n_insufficient": 2, "n_ranked": 0}
     south = compute_scores(
-        con, scope=Scope(standard_codes=(X,), region_codes=("31",)), method="equal", replicates=0
+        con,
+        ScoreRequest(
+            scope=Scope(standard_codes=(X,), region_codes=("31",)), method="equal", replicates=0
+        ),
     ).results
     # Region 31 is site S2 (app 1) and respondents R2, R3 (useful 3, 2).
     assert value(south, X, "2024", "indicator", "A1") == pytest.approx((0.0 + (2 + 1) / 8) / 2)
@@ -274,7 +296,9 @@ def test_evidence_and_grade_thresholds_come_from_the_config(con: duckdb.DuckDBPy
         {"grade": "pass", "min": 50.0, "name_zh": "通过", "name_en": "pass"},
         {"grade": "fail", "min": 0.0, "name_zh": "未通过", "name_en": "fail"},
     ]
-    results = compute_scores(con, scope=SCOPE, method="equal", replicates=0, config=raw).results
+    results = compute_scores(
+        con, ScoreRequest(scope=SCOPE, method="equal", replicates=0, shrinkage=False, config=raw)
+    ).results
     row = results.filter(
         (pl.col("standard_code") == X) & (pl.col("year") == "2024") & (pl.col("item") == "score")
     )

@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 
 from etl.demo import build_demo
+from metrics.request import ScoreRequest
 from metrics.scope import Scope
 from metrics.scores import ScoreOutcome, compute_scores
 
@@ -32,7 +33,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def outcome(demo: Path) -> ScoreOutcome:
     con = duckdb.connect(str(demo), read_only=True)
     try:
-        return compute_scores(con, scope=Scope.everything(), method="equal", replicates=1000)
+        return compute_scores(
+            con, ScoreRequest(scope=Scope.everything(), method="equal", replicates=1000)
+        )
     finally:
         con.close()
 
@@ -81,23 +84,31 @@ def test_each_dimension_tracks_its_planted_quality(
 def test_intervals_do_not_overlap_where_the_planted_difference_is_large(
     outcome: ScoreOutcome, truth: pl.DataFrame
 ) -> None:
-    rows = overall_scores(outcome, truth).select("truth", "ci_low", "ci_high").rows()
+    scores = overall_scores(outcome, truth)
 
-    def overlapping_share(gap: float) -> tuple[int, float]:
+    def overlapping_share(gap: float, min_sites: int) -> tuple[int, float]:
+        rows = scores.filter(pl.col("n_sites") >= min_sites).select("truth", "ci_low", "ci_high")
         pairs = [
             (a, b) if a[0] < b[0] else (b, a)
-            for a, b in itertools.combinations(rows, 2)
+            for a, b in itertools.combinations(rows.rows(), 2)
             if abs(a[0] - b[0]) >= gap
         ]
         overlaps = sum(1 for low, high in pairs if low[2] >= high[1])
         return len(pairs), overlaps / len(pairs)
 
-    # Planted qualities span about 0.25–0.92 (sd 0.12). A gap of 0.35 (35 points
-    # on the composite): never an overlap; of 0.25: fewer than 1 % of pairs.
-    pairs, share = overlapping_share(0.35)
+    # Planted qualities span about 0.25–0.92 (sd 0.12). Standards whose feedback
+    # rests on 3 or more sites: a gap of 0.35 (35 points on the composite) never
+    # overlaps, a gap of 0.25 in fewer than 1 % of pairs.
+    pairs, share = overlapping_share(0.35, 3)
     assert pairs > 100 and share == 0.0
-    pairs, share = overlapping_share(0.25)
+    pairs, share = overlapping_share(0.25, 3)
     assert pairs > 1000 and share < 0.01
+    # With 1–2 sites the spread between sites is borrowed, so their intervals are
+    # honestly wide: still fewer than 1 % and 3 % of pairs overlap.
+    pairs, share = overlapping_share(0.35, 0)
+    assert pairs > 100 and share < 0.01
+    pairs, share = overlapping_share(0.25, 0)
+    assert pairs > 1000 and share < 0.03
 
 
 def test_planted_sparse_standards_are_flagged_insufficient(
