@@ -156,8 +156,8 @@ def check_package(data: bytes, limits: PackageLimits | None = None) -> None:
     >>> try:
     ...     check_package(buffer.getvalue(), PackageLimits(100_000, 1000.0))
     ... except FileRefused as refused:
-    ...     print(refused.rule, refused.text("en")[:40])
-    too_large the workbook unpacks to too much (over
+    ...     print(refused.rule, refused.text("en").split(" (")[0])
+    too_large the workbook unpacks to too much
     """
     limits = limits or PackageLimits.from_settings()
     try:
