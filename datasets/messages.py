@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["LANGUAGES", "BilingualError", "Message"]
+__all__ = ["LANGUAGES", "BilingualError", "Message", "NotFound", "RefusedValue"]
 
 #: The languages of the interface; Simplified Chinese first, the default.
 LANGUAGES: tuple[str, ...] = ("zh", "en")
@@ -97,3 +97,11 @@ class BilingualError(Exception):
     def text(self, lang: str) -> str:
         """The message in ``lang``."""
         return self.message.text(lang)
+
+
+class RefusedValue(BilingualError, ValueError):
+    """A value a person gave (a weight, an option, a setting) that cannot be used."""
+
+
+class NotFound(BilingualError, LookupError):
+    """Something a person named (a run, an account) that the warehouse does not hold."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from datasets.messages import BilingualError, Message
 from metrics.matrices import MatrixLike, as_matrix, cell_name
 
 __all__ = ["CR_THRESHOLD", "SAATY_RI", "AhpResult", "InconsistentJudgementsError", "ahp"]
@@ -33,14 +34,14 @@ CR_THRESHOLD = 0.10
 _RECIPROCAL_RTOL = 1e-6
 
 
-class InconsistentJudgementsError(ValueError):
+class InconsistentJudgementsError(BilingualError, ValueError):
     """Pairwise judgements whose consistency ratio is CR ≥ 0.10.
 
     The offending :class:`AhpResult` is kept in ``result`` so that a caller can
     show λmax, CI and CR next to the message.
     """
 
-    def __init__(self, message: str, result: AhpResult) -> None:
+    def __init__(self, message: Message, result: AhpResult) -> None:
         super().__init__(message)
         self.result = result
 
@@ -86,13 +87,13 @@ class AhpResult:
         """
         if self.consistent:
             return
-        msg = (
+        msg = Message(
+            f"判断矩阵一致性比率 CR = {self.cr:.3f} ≥ {CR_THRESHOLD:.2f}，未通过一致性检验，"
+            "请调整两两比较判断后重新计算权重。",
             f"CR = {self.cr:.3f} ≥ {CR_THRESHOLD:.2f}: the pairwise judgements are "
             f"inconsistent (n = {self.n}, λmax = {self.lambda_max:.3f}, CI = {self.ci:.3f}, "
             f"RI = {self.ri:.2f}); revise the comparisons that contradict each other and "
-            "compute the weights again. / "
-            f"判断矩阵一致性比率 CR = {self.cr:.3f} ≥ {CR_THRESHOLD:.2f}，未通过一致性检验，"
-            "请调整两两比较判断后重新计算权重。"
+            "compute the weights again.",
         )
         raise InconsistentJudgementsError(msg, self)
 

@@ -135,16 +135,24 @@ class IndicatorConfig:
 
 def _validate(raw: Any) -> IndicatorConfig:
     if not isinstance(raw, Mapping):
-        raise fail(f"the config must be a table, got {as_typed(raw)}", "配置必须是表")
+        en = f"the config must be a table, got {as_typed(raw)}"
+        zh = "配置必须是表"
+        raise fail(en, zh)
     unknown = sorted(str(k) for k in set(raw) - _TOP_LEVEL)
     if unknown:
-        raise fail(f"unknown top-level keys {unknown}", f"未知的配置项 {unknown}")
+        en = f"unknown top-level keys {unknown}"
+        zh = f"未知的配置项 {unknown}"
+        raise fail(en, zh)
     schema = raw.get("schema")
     if not is_number(schema) or schema != 1:
-        raise fail(f"schema must be 1, got {as_typed(schema)}", "schema 必须为 1")
+        en = f"schema must be 1, got {as_typed(schema)}"
+        zh = "schema 必须为 1"
+        raise fail(en, zh)
     version = text(raw, "version")
     if not version:
-        raise fail("version is required (change it whenever the tree changes)", "必须填写 version")
+        en = "version is required (change it whenever the tree changes)"
+        zh = "必须填写 version"
+        raise fail(en, zh)
     source = storable(raw)
     dimensions, indicators = read_tree(raw)
     matrix, ahp_result = read_ahp(raw, tuple(d.id for d in dimensions))
@@ -171,14 +179,13 @@ def _validate(raw: Any) -> IndicatorConfig:
         or replicates < 0
         or seed < 0
     ):
-        raise fail(
-            "evidence thresholds, replicates and seed must be ≥ 0 and 0 ≤ age.full_years < age.zero_years",
-            "证据阈值、重抽样次数和随机种子不能为负，且 0 ≤ full_years < zero_years",
-        )
+        en = "evidence thresholds, replicates and seed must be ≥ 0 and 0 ≤ age.full_years < age.zero_years"
+        zh = "证据阈值、重抽样次数和随机种子不能为负，且 0 ≤ full_years < zero_years"
+        raise fail(en, zh)
     if not 0 < level < 1:
-        raise fail(
-            f"bootstrap.level must be between 0 and 1, got {level}", "置信水平必须在 0 与 1 之间"
-        )
+        en = f"bootstrap.level must be between 0 and 1, got {level}"
+        zh = "置信水平必须在 0 与 1 之间"
+        raise fail(en, zh)
     cycle, stages = read_stages(raw)
     return IndicatorConfig(
         version=version,
@@ -239,7 +246,9 @@ def load_config(
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise fail(f"cannot read {path}: {exc}", f"无法读取配置文件 {path}") from exc
+        en = f"cannot read {path}: {exc}"
+        zh = f"无法读取配置文件 {path}"
+        raise fail(en, zh) from exc
     return _validate(raw)
 
 

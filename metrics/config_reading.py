@@ -68,10 +68,9 @@ def table(raw: Mapping[str, Any], key: str, where: str = "") -> Mapping[str, Any
     value = raw.get(key)
     if not isinstance(value, Mapping):
         name = key_name(where, key)
-        raise fail(
-            f"[{name}] is missing or not a table, got {as_typed(value)}",
-            f"缺少 [{name}] 表，或其不是表",
-        )
+        en = f"[{name}] is missing or not a table, got {as_typed(value)}"
+        zh = f"缺少 [{name}] 表，或其不是表"
+        raise fail(en, zh)
     return value
 
 
@@ -84,10 +83,9 @@ def table_list(
         return []
     value = raw.get(key)
     if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
-        raise fail(
-            f"{name} must be a list of tables ([[{name}]] in TOML), got {as_typed(value)}",
-            f"{name} 必须是表的列表（TOML 中写作 [[{name}]]）",
-        )
+        en = f"{name} must be a list of tables ([[{name}]] in TOML), got {as_typed(value)}"
+        zh = f"{name} 必须是表的列表（TOML 中写作 [[{name}]]）"
+        raise fail(en, zh)
     return value
 
 
@@ -104,7 +102,9 @@ def number(
     if not ok:
         name = key_name(where, key)
         kind, kind_zh = ("a whole number", "整数") if integer else ("a number", "数字")
-        raise fail(f"{name} must be {kind}, got {as_typed(value)}", f"{name} 必须是{kind_zh}")
+        en = f"{name} must be {kind}, got {as_typed(value)}"
+        zh = f"{name} 必须是{kind_zh}"
+        raise fail(en, zh)
     return value  # type: ignore[return-value]
 
 
@@ -113,7 +113,9 @@ def text(raw: Mapping[str, Any], key: str, where: str = "") -> str:
     value = raw.get(key, "")
     if not isinstance(value, str):
         name = key_name(where, key)
-        raise fail(f"{name} must be text, got {as_typed(value)}", f"{name} 必须是文本")
+        en = f"{name} must be text, got {as_typed(value)}"
+        zh = f"{name} 必须是文本"
+        raise fail(en, zh)
     return value
 
 
@@ -122,11 +124,12 @@ def text_list(raw: Mapping[str, Any], key: str, where: str = "") -> list[str]:
     value = raw.get(key)
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         name = key_name(where, key)
-        raise fail(
+        en = (
             f'{name} must be a list of ids written as text, e.g. ["A1", "A2"], '
-            f"got {as_typed(value)}",
-            f'{name} 必须是文本编号的列表，例如 ["A1", "A2"]',
+            f"got {as_typed(value)}"
         )
+        zh = f'{name} 必须是文本编号的列表，例如 ["A1", "A2"]'
+        raise fail(en, zh)
     return value
 
 
@@ -135,15 +138,13 @@ def number_rows(raw: Mapping[str, Any], key: str, where: str = "") -> list[list[
     value = raw.get(key)
     name = key_name(where, key)
     if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
-        raise fail(
-            f"{name} must be a list of rows, each a list of numbers, got {as_typed(value)}",
-            f"{name} 必须是由数字行组成的列表",
-        )
+        en = f"{name} must be a list of rows, each a list of numbers, got {as_typed(value)}"
+        zh = f"{name} 必须是由数字行组成的列表"
+        raise fail(en, zh)
     for i, row in enumerate(value):
         for j, cell in enumerate(row):
             if not is_number(cell):
-                raise fail(
-                    f"{name} row {i + 1}, column {j + 1} is {as_typed(cell)}, not a number",
-                    f"{name} 第 {i + 1} 行第 {j + 1} 列 {as_typed(cell)} 不是数字",
-                )
+                en = f"{name} row {i + 1}, column {j + 1} is {as_typed(cell)}, not a number"
+                zh = f"{name} 第 {i + 1} 行第 {j + 1} 列 {as_typed(cell)} 不是数字"
+                raise fail(en, zh)
     return [[float(cell) for cell in row] for row in value]

@@ -97,58 +97,61 @@ def read_tree(raw: Mapping[str, Any]) -> tuple[tuple[Dimension, ...], tuple[Indi
     dims_raw = table(raw, "dimensions")
     inds_raw = table(raw, "indicators")
     if not dims_raw:
-        raise fail("no dimensions are defined", "未定义任何一级指标（维度）")
+        en = "no dimensions are defined"
+        zh = "未定义任何一级指标（维度）"
+        raise fail(en, zh)
     owner: dict[str, str] = {}
     dimensions: list[Dimension] = []
     for dim_id, body in dims_raw.items():
         if not isinstance(dim_id, str) or not _ID.match(dim_id) or not isinstance(body, Mapping):
-            raise fail(
+            en = (
                 f"bad dimension [dimensions.{dim_id}]: the id must be a letter then letters, "
-                f"digits or _, and the body a table, got {as_typed(body)}",
-                f"维度 [dimensions.{dim_id}] 定义无效",
+                f"digits or _, and the body a table, got {as_typed(body)}"
             )
+            zh = f"维度 [dimensions.{dim_id}] 定义无效"
+            raise fail(en, zh)
         where = key_name("dimensions", dim_id)
         listed = text_list(body, "indicators", where)
         if not listed:
-            raise fail(f"dimension {dim_id} has no indicators", f"维度 {dim_id} 没有二级指标")
+            en = f"dimension {dim_id} has no indicators"
+            zh = f"维度 {dim_id} 没有二级指标"
+            raise fail(en, zh)
         for ind in listed:
             if ind not in inds_raw:
-                raise fail(
-                    f"dimension {dim_id} lists unknown indicator {ind!r}; define [indicators.{ind}]",
-                    f"维度 {dim_id} 引用了未定义的指标 {ind!r}",
+                en = (
+                    f"dimension {dim_id} lists unknown indicator {ind!r}; define [indicators.{ind}]"
                 )
+                zh = f"维度 {dim_id} 引用了未定义的指标 {ind!r}"
+                raise fail(en, zh)
             if ind in owner:
-                raise fail(
-                    f"indicator {ind} is listed under both {owner[ind]} and {dim_id}",
-                    f"指标 {ind} 同时属于维度 {owner[ind]} 和 {dim_id}",
-                )
+                en = f"indicator {ind} is listed under both {owner[ind]} and {dim_id}"
+                zh = f"指标 {ind} 同时属于维度 {owner[ind]} 和 {dim_id}"
+                raise fail(en, zh)
             owner[ind] = dim_id
         name_zh, name_en = text(body, "name_zh", where), text(body, "name_en", where)
         dimensions.append(Dimension(dim_id, name_zh, name_en, tuple(listed)))
     for ind_id, body in inds_raw.items():
         if ind_id not in owner:
-            raise fail(
-                f"indicator {ind_id} belongs to no dimension (missing dimension)",
-                f"指标 {ind_id} 未归入任何维度",
-            )
+            en = f"indicator {ind_id} belongs to no dimension (missing dimension)"
+            zh = f"指标 {ind_id} 未归入任何维度"
+            raise fail(en, zh)
         if not _ID.match(ind_id) or not isinstance(body, Mapping):
-            raise fail(
+            en = (
                 f"bad indicator [indicators.{ind_id}]: the body must be a table, "
-                f"got {as_typed(body)}",
-                f"指标 [indicators.{ind_id}] 定义无效",
+                f"got {as_typed(body)}"
             )
+            zh = f"指标 [indicators.{ind_id}] 定义无效"
+            raise fail(en, zh)
         measures = text_list(body, "measures", key_name("indicators", ind_id))
         if not measures or len(set(measures)) != len(measures):
-            raise fail(
-                f"indicator {ind_id} needs a list of distinct measures",
-                f"指标 {ind_id} 必须列出不重复的取值来源",
-            )
+            en = f"indicator {ind_id} needs a list of distinct measures"
+            zh = f"指标 {ind_id} 必须列出不重复的取值来源"
+            raise fail(en, zh)
         for m in measures:
             if m not in MEASURES:
-                raise fail(
-                    f"indicator {ind_id} uses unknown measure {m!r}; known: {', '.join(MEASURES)}",
-                    f"指标 {ind_id} 使用了未知的取值来源 {m!r}",
-                )
+                en = f"indicator {ind_id} uses unknown measure {m!r}; known: {', '.join(MEASURES)}"
+                zh = f"指标 {ind_id} 使用了未知的取值来源 {m!r}"
+                raise fail(en, zh)
     indicators = [
         Indicator(
             ind_id,
@@ -171,16 +174,14 @@ def read_ahp(
     order = text_list(ahp_table, "order", "weights.ahp")
     for dim in dim_ids:
         if dim not in order:
-            raise fail(
-                f"dimension {dim} is missing from weights.ahp.order (missing dimension)",
-                f"AHP 判断矩阵缺少维度 {dim}",
-            )
+            en = f"dimension {dim} is missing from weights.ahp.order (missing dimension)"
+            zh = f"AHP 判断矩阵缺少维度 {dim}"
+            raise fail(en, zh)
     for dim in order:
         if dim not in dim_ids or order.count(dim) > 1:
-            raise fail(
-                f"weights.ahp.order names unknown or repeated dimension {dim!r}",
-                f"AHP 判断矩阵包含未知或重复的维度 {dim!r}",
-            )
+            en = f"weights.ahp.order names unknown or repeated dimension {dim!r}"
+            zh = f"AHP 判断矩阵包含未知或重复的维度 {dim!r}"
+            raise fail(en, zh)
     rows = number_rows(ahp_table, "matrix", "weights.ahp")
     try:
         if len(rows) != len(order) or any(len(r) != len(order) for r in rows):
@@ -192,7 +193,9 @@ def read_ahp(
         result = ahp(ordered)
         result.require_consistent()
     except ValueError as exc:
-        raise fail(f"bad weights in weights.ahp.matrix: {exc}", "AHP 判断矩阵无效") from exc
+        en = f"bad weights in weights.ahp.matrix: {exc}"
+        zh = "AHP 判断矩阵无效"
+        raise fail(en, zh) from exc
     return ordered, result
 
 
@@ -202,11 +205,12 @@ def read_entropy_normalise(raw: Mapping[str, Any]) -> str | None:
     entropy = table(weights, "entropy", "weights") if "entropy" in weights else {}
     normalise = entropy.get("normalise", "none")
     if not isinstance(normalise, str) or normalise not in _ENTROPY_NORMALISE:
-        raise fail(
+        en = (
             f"weights.entropy.normalise must be one of {list(_ENTROPY_NORMALISE)}, "
-            f"got {as_typed(normalise)}",
-            "熵权法标准化方式无效",
+            f"got {as_typed(normalise)}"
         )
+        zh = "熵权法标准化方式无效"
+        raise fail(en, zh)
     return _ENTROPY_NORMALISE[normalise]
 
 
@@ -214,7 +218,9 @@ def read_grades(raw: Mapping[str, Any]) -> tuple[GradeBand, ...]:
     """The ``[[grades]]`` bands, highest first, the last starting at 0."""
     bands_raw = table_list(raw, "grades")
     if not bands_raw:
-        raise fail("[[grades]] must list at least one band", "必须至少定义一个等级")
+        en = "[[grades]] must list at least one band"
+        zh = "必须至少定义一个等级"
+        raise fail(en, zh)
     bands = tuple(
         GradeBand(
             text(b, "grade", key_name("grades", k)),
@@ -227,14 +233,13 @@ def read_grades(raw: Mapping[str, Any]) -> tuple[GradeBand, ...]:
     mins = [b.min for b in bands]
     letters = [b.grade for b in bands]
     if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-        raise fail(
-            "grade minimums must strictly decrease, highest first", "等级下限必须从高到低严格递减"
-        )
+        en = "grade minimums must strictly decrease, highest first"
+        zh = "等级下限必须从高到低严格递减"
+        raise fail(en, zh)
     if mins[-1] > 0 or len(set(letters)) != len(letters) or not all(letters):
-        raise fail(
-            "the last grade must start at 0 and grade names must be distinct",
-            "最低等级下限必须为 0，且等级名称不能重复",
-        )
+        en = "the last grade must start at 0 and grade names must be distinct"
+        zh = "最低等级下限必须为 0，且等级名称不能重复"
+        raise fail(en, zh)
     return bands
 
 
@@ -243,7 +248,9 @@ def read_stages(raw: Mapping[str, Any]) -> tuple[int, tuple[Stage, ...]]:
     lifecycle = table(raw, "lifecycle")
     cycle = int(number(lifecycle, "cycle_days", "lifecycle", integer=True))
     if cycle <= 0:
-        raise fail("lifecycle.cycle_days must be positive", "lifecycle.cycle_days 必须为正数")
+        en = "lifecycle.cycle_days must be positive"
+        zh = "lifecycle.cycle_days 必须为正数"
+        raise fail(en, zh)
     stages: list[Stage] = []
     for k, s in enumerate(table_list(lifecycle, "stages", "lifecycle", required=False)):
         where = key_name("lifecycle.stages", k)
@@ -251,10 +258,9 @@ def read_stages(raw: Mapping[str, Any]) -> tuple[int, tuple[Stage, ...]]:
         start, end = text(s, "start", where), text(s, "end", where)
         months = int(number(s, "months", where, integer=True))
         if start not in _LIFECYCLE_DATES or end not in _LIFECYCLE_DATES or months <= 0:
-            raise fail(
-                f"lifecycle stage {name!r} needs start/end among {_LIFECYCLE_DATES} and months > 0",
-                f"生命周期阶段 {name!r} 的起止日期或期限无效",
-            )
+            en = f"lifecycle stage {name!r} needs start/end among {_LIFECYCLE_DATES} and months > 0"
+            zh = f"生命周期阶段 {name!r} 的起止日期或期限无效"
+            raise fail(en, zh)
         stages.append(Stage(name, text(s, "name_zh", where), start, end, months))
     return cycle, tuple(stages)
 
@@ -267,9 +273,10 @@ def storable(raw: Mapping[str, Any]) -> dict[str, Any]:
     try:
         json.dumps(raw, ensure_ascii=False, sort_keys=True)
     except (TypeError, ValueError) as exc:
-        raise fail(
+        en = (
             f"the config holds a key or value that cannot be stored with a run as JSON "
-            f"({exc}); keys must be text, and dates or times written as text",
-            "配置中含有无法随评价运行保存为 JSON 的键或值（如 TOML 日期时间），请改写为文本",
-        ) from exc
+            f"({exc}); keys must be text, and dates or times written as text"
+        )
+        zh = "配置中含有无法随评价运行保存为 JSON 的键或值（如 TOML 日期时间），请改写为文本"
+        raise fail(en, zh) from exc
     return copy.deepcopy(dict(raw))

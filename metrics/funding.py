@@ -16,6 +16,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from datasets.messages import Message, RefusedValue
 from metrics.queries import query_frame
 from metrics.scope import Scope
 
@@ -54,8 +55,10 @@ def funding_by(con: duckdb.DuckDBPyConnection, *, scope: Scope, by: str) -> pl.D
         their denominator is 0, and a null key is money without that attribute.
     """
     if by not in GROUPINGS:
-        msg = f"funding can be grouped by {GROUPINGS}, not {by!r} / 不支持的资金分组方式 {by!r}"
-        raise ValueError(msg)
+        msg = Message(
+            f"不支持的资金分组方式 {by!r}", f"funding can be grouped by {GROUPINGS}, not {by!r}"
+        )
+        raise RefusedValue(msg)
     frame = query_frame(con, "funding_by_group", scope.to_params())
     return frame.filter(pl.col("grouping_name") == by).drop("grouping_name")
 

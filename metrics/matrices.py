@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+from datasets.messages import Message, RefusedValue
 from metrics.numbers import as_typed, is_number
 
 __all__ = ["MatrixLike", "as_matrix", "cell_name", "require_finite"]
@@ -76,8 +77,11 @@ def as_matrix(matrix: MatrixLike, *, what: str) -> np.ndarray:
             )
             raise ValueError(msg) from exc
     if array.size == 0:
-        msg = f"the {what} is empty: give at least one row and one column / 矩阵为空"
-        raise ValueError(msg)
+        msg = Message(
+            "矩阵为空：请至少给出一行一列",
+            f"the {what} is empty: give at least one row and one column",
+        )
+        raise RefusedValue(msg)
     if array.ndim != 2:
         msg = (
             f"the {what} must be two-dimensional (rows × columns), got {array.ndim} "

@@ -25,6 +25,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from datasets.messages import Message, RefusedValue
 from metrics.queries import query_frame
 from metrics.scope import Scope
 
@@ -76,8 +77,8 @@ def site_band(n_sites: int) -> str:
     for label, low, high in SITE_BANDS:
         if low <= n_sites <= high:
             return label
-    msg = f"number of sites must be ≥ 0, got {n_sites} / 试点单位数不能为负：{n_sites}"
-    raise ValueError(msg)
+    msg = Message(f"试点单位数不能为负：{n_sites}", f"number of sites must be ≥ 0, got {n_sites}")
+    raise RefusedValue(msg)
 
 
 def _order(points: np.ndarray, codes: Sequence[str]) -> np.ndarray:

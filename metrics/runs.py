@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from datasets.messages import Message, NotFound, RefusedValue
 from metrics.fingerprint import code_version
 from metrics.ranking import RANK_SCHEMA
 from metrics.request import ScoreRequest
@@ -102,8 +103,8 @@ def store_run(con: duckdb.DuckDBPyConnection, outcome: ScoreOutcome, *, created_
         ``created_by`` is blank. Nothing is written when any insert fails.
     """
     if not created_by or not created_by.strip():
-        msg = "created_by must name who ran the scoring / 必须注明评价运行人"
-        raise ValueError(msg)
+        msg = Message("必须注明评价运行人", "created_by must name who ran the scoring")
+        raise RefusedValue(msg)
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     run_id = _new_run_id(now)
     results = outcome.results.with_columns(pl.lit(run_id).alias("run_id")).select(_RESULT_COLUMNS)
@@ -176,8 +177,10 @@ def run_scoring(con: duckdb.DuckDBPyConnection, request: ScoreRequest, *, create
 def _require_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     found = con.execute("select count(*) from score_run where run_id = ?", [run_id]).fetchall()
     if not found[0][0]:
-        msg = f"no scoring run {run_id!r} in this warehouse / 数据仓库中没有评价运行 {run_id!r}"
-        raise LookupError(msg)
+        msg = Message(
+            f"数据仓库中没有评价运行 {run_id!r}", f"no scoring run {run_id!r} in this warehouse"
+        )
+        raise NotFound(msg)
 
 
 def read_run(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
@@ -190,7 +193,7 @@ def read_run(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     >>> read_run(con, "nope")
     Traceback (most recent call last):
     ...
-    LookupError: no scoring run 'nope' in this warehouse / 数据仓库中没有评价运行 'nope'
+    datasets.messages.NotFound: 数据仓库中没有评价运行 'nope' / no scoring run 'nope' in this warehouse
     """
     _require_run(con, run_id)
     columns = ", ".join(_RESULT_COLUMNS)
@@ -213,8 +216,10 @@ def _run_rows(
 ) -> pl.DataFrame:
     """The rows of one run in a run table (names chosen in this module), typed."""
     if table not in ("score_rank", "score_reliability"):
-        msg = f"{table!r} is not a table of a scoring run / {table!r} 不是评价运行的数据表"
-        raise ValueError(msg)
+        msg = Message(
+            f"{table!r} 不是评价运行的数据表", f"{table!r} is not a table of a scoring run"
+        )
+        raise RefusedValue(msg)
     _require_run(con, run_id)
     frame = con.sql(
         f"select {', '.join(schema)} from {table} where run_id = $run_id order by {order}",

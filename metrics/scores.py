@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from datasets.messages import Message, RefusedValue
 from metrics.bootstrap import bootstrap_scores
 from metrics.composite import composite_score, dimension_values, mean_present
 from metrics.config import IndicatorConfig, load_config
@@ -217,8 +218,11 @@ def compute_scores(con: duckdb.DuckDBPyConnection, request: ScoreRequest) -> Sco
     shares = check_population_shares(request.population_shares)
     scope = request.scope
     if replicates < 0 or not 0 < level < 1 or seed < 0:
-        msg = "replicates and seed must be ≥ 0 and level in (0, 1) / 重抽样次数、种子不能为负，置信水平须在 0 与 1 之间"
-        raise ValueError(msg)
+        msg = Message(
+            "重抽样次数、种子不能为负，置信水平须在 0 与 1 之间",
+            "replicates and seed must be ≥ 0 and level in (0, 1)",
+        )
+        raise RefusedValue(msg)
 
     with scoring_cursor(con, scope=scope, config=cfg, population_shares=shares) as cur:
         fingerprint = data_fingerprint(cur)

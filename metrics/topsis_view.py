@@ -42,6 +42,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from datasets.messages import Message, RefusedValue
 from metrics.weights import topsis
 
 __all__ = ["TOPSIS_SCHEMA", "topsis_ranking"]
@@ -59,20 +60,21 @@ TOPSIS_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def _fail(en: str, zh: str) -> ValueError:
-    return ValueError(f"{en} / {zh}")
+def _fail(en: str, zh: str) -> RefusedValue:
+    return RefusedValue(Message(zh, en))
 
 
 def _check_weights(weights: Mapping[str, float]) -> dict[str, float]:
     out = {str(k): float(v) for k, v in weights.items()}
     if not out:
-        raise _fail("give one weight per dimension", "请为每个维度给出权重")
+        en = "give one weight per dimension"
+        zh = "请为每个维度给出权重"
+        raise _fail(en, zh)
     bad = {k: v for k, v in out.items() if not math.isfinite(v) or v < 0}
     if bad:
-        raise _fail(
-            f"TOPSIS weights must be finite and non-negative, got {bad}",
-            "TOPSIS 权重必须为非负有效数字",
-        )
+        en = f"TOPSIS weights must be finite and non-negative, got {bad}"
+        zh = "TOPSIS 权重必须为非负有效数字"
+        raise _fail(en, zh)
     return out
 
 
@@ -140,25 +142,22 @@ def topsis_ranking(
     dims = list(w)
     if results.height and results.filter(pl.col("year") == year).height == 0:
         years = sorted(results.get_column("year").unique().to_list())
-        raise _fail(
-            f"no results for year {year!r}; the run has {years}",
-            f"本次评价没有年份 {year!r} 的结果",
-        )
+        en = f"no results for year {year!r}; the run has {years}"
+        zh = f"本次评价没有年份 {year!r} 的结果"
+        raise _fail(en, zh)
     cell = results.filter(pl.col("year") == year).select(
         "standard_code", "level", "item", "value", "insufficient"
     )
     if cell.select(pl.struct("standard_code", "level", "item").is_duplicated().any()).item():
-        raise _fail(
-            "more than one row per standard, level and item: pass the results of one run",
-            "同一标准、层级、指标有多行：请只传入一次评价运行的结果",
-        )
+        en = "more than one row per standard, level and item: pass the results of one run"
+        zh = "同一标准、层级、指标有多行：请只传入一次评价运行的结果"
+        raise _fail(en, zh)
     dim_rows = cell.filter(pl.col("level") == "dimension")
     found = set(dim_rows.get_column("item").to_list())
     if dim_rows.height and found != set(dims):
-        raise _fail(
-            f"weights name the dimensions {sorted(dims)} but the results have {sorted(found)}",
-            "权重中的维度与评价结果中的维度不一致",
-        )
+        en = f"weights name the dimensions {sorted(dims)} but the results have {sorted(found)}"
+        zh = "权重中的维度与评价结果中的维度不一致"
+        raise _fail(en, zh)
 
     scored = cell.filter(
         (pl.col("level") == "composite")

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from datasets.messages import Message, RefusedValue
 from metrics.config import IndicatorConfig
 from metrics.numbers import as_typed, is_number
 from metrics.weights import SAATY_RI, ahp, entropy_weights, equal_weights, manual_weights
@@ -34,8 +35,8 @@ class WeightChoice:
         return [self.weights[d] for d in config.dimension_ids]
 
 
-def _fail(en: str, zh: str) -> ValueError:
-    return ValueError(f"{en} / {zh}")
+def _fail(en: str, zh: str) -> RefusedValue:
+    return RefusedValue(Message(zh, en))
 
 
 def choose_weights(
@@ -73,23 +74,20 @@ def choose_weights(
     """
     dims = config.dimension_ids
     if method not in METHODS:
-        raise _fail(
-            f"unknown weighting method {method!r}; use one of {METHODS}",
-            f"未知的赋权方法 {method!r}",
-        )
+        en = f"unknown weighting method {method!r}; use one of {METHODS}"
+        zh = f"未知的赋权方法 {method!r}"
+        raise _fail(en, zh)
     if method == "ahp":
         matrix = config.ahp_matrix if weights is None else weights
         if isinstance(matrix, Mapping):
-            raise _fail(
-                "ahp takes a pairwise comparison matrix, not named weights",
-                "层次分析法需要判断矩阵",
-            )
+            en = "ahp takes a pairwise comparison matrix, not named weights"
+            zh = "层次分析法需要判断矩阵"
+            raise _fail(en, zh)
         result = ahp(matrix)
         if result.n != len(dims):
-            raise _fail(
-                f"the AHP matrix must be {len(dims)} × {len(dims)} (dimensions {dims})",
-                f"判断矩阵必须为 {len(dims)} 阶（维度 {dims}）",
-            )
+            en = f"the AHP matrix must be {len(dims)} × {len(dims)} (dimensions {dims})"
+            zh = f"判断矩阵必须为 {len(dims)} 阶（维度 {dims}）"
+            raise _fail(en, zh)
         result.require_consistent()
         return WeightChoice(
             "ahp",
@@ -105,38 +103,40 @@ def choose_weights(
         )
     if method == "manual":
         if not isinstance(weights, Mapping):
-            raise _fail(
-                f"manual weights must name every dimension {dims}, e.g. A=0.3,B=0.3,C=0.2,D=0.2",
-                f"手工权重必须给出每个维度 {dims} 的权重",
-            )
+            en = f"manual weights must name every dimension {dims}, e.g. A=0.3,B=0.3,C=0.2,D=0.2"
+            zh = f"手工权重必须给出每个维度 {dims} 的权重"
+            raise _fail(en, zh)
         missing = [d for d in dims if d not in weights]
         unknown = [k for k in weights if k not in dims]
         if missing or unknown:
-            raise _fail(
-                f"manual weights: missing dimensions {missing}, unknown {unknown}",
-                f"手工权重缺少维度 {missing} 或包含未知维度 {unknown}",
-            )
+            en = f"manual weights: missing dimensions {missing}, unknown {unknown}"
+            zh = f"手工权重缺少维度 {missing} 或包含未知维度 {unknown}"
+            raise _fail(en, zh)
         typed = [f"{d}={as_typed(weights[d])}" for d in dims if not is_number(weights[d])]
         if typed:
-            raise _fail(
+            en = (
                 f"manual weights must be numbers, got {', '.join(typed)}; "
-                "type e.g. A=0.3,B=0.3,C=0.2,D=0.2",
-                f"手工权重必须是数字，{', '.join(typed)} 不是数字",
+                "type e.g. A=0.3,B=0.3,C=0.2,D=0.2"
             )
+            zh = f"手工权重必须是数字，{', '.join(typed)} 不是数字"
+            raise _fail(en, zh)
         values = manual_weights([weights[d] for d in dims])
         return WeightChoice(
             "manual", dict(zip(dims, values, strict=True)), {"typed": dict(weights)}
         )
     if weights is not None:
-        raise _fail(f"method {method!r} takes no weights", f"赋权方法 {method!r} 不接受输入权重")
+        en = f"method {method!r} takes no weights"
+        zh = f"赋权方法 {method!r} 不接受输入权重"
+        raise _fail(en, zh)
     if method == "equal":
         return WeightChoice("equal", dict(zip(dims, equal_weights(len(dims)), strict=True)), {})
     if dimension_matrix is None or len(dimension_matrix) < 2:
-        raise _fail(
+        en = (
             "entropy weights need at least 2 standards with sufficient evidence and every "
-            "dimension scored",
-            "熵权法至少需要 2 个证据充分且各维度均有得分的标准",
+            "dimension scored"
         )
+        zh = "熵权法至少需要 2 个证据充分且各维度均有得分的标准"
+        raise _fail(en, zh)
     values = entropy_weights(dimension_matrix, normalise=config.entropy_normalise)
     return WeightChoice(
         "entropy",

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from datasets.messages import Message, RefusedValue
 from metrics.ahp import CR_THRESHOLD, SAATY_RI, AhpResult, InconsistentJudgementsError, ahp
 from metrics.matrices import MatrixLike, as_matrix, cell_name, require_finite
 from metrics.numbers import as_typed, is_number
@@ -248,8 +249,8 @@ def manual_weights(values: Sequence[float], *, tol: float = 1e-6) -> list[float]
     """
     typed = list(values)
     if not typed:
-        msg = "give at least one manual weight / 请至少输入一个手工权重"
-        raise ValueError(msg)
+        msg = Message("请至少输入一个手工权重", "give at least one manual weight")
+        raise RefusedValue(msg)
     for k, v in enumerate(typed, start=1):
         if not is_number(v):
             msg = (

@@ -5,6 +5,8 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from datasets.messages import BilingualError, Message
+
 #: Outside demo warehouses a password has at least this many characters.
 MIN_LENGTH = 10
 
@@ -14,7 +16,7 @@ _HASHER = PasswordHasher()  # argon2id with the library's recommended cost
 _DUMMY_HASH = _HASHER.hash("not a password of any account")
 
 
-class WeakPassword(ValueError):
+class WeakPassword(BilingualError, ValueError):
     """A password that the rules refuse; ``str()`` is one line in Chinese and English."""
 
 
@@ -36,10 +38,10 @@ def check_password(password: str, *, demo: bool) -> None:
     """
     need = 1 if demo else MIN_LENGTH
     if len(password) < need:
-        msg = (
-            f"密码至少需要 {need} 个字符（现有 {len(password)} 个），请换一个更长的密码 / "
+        msg = Message(
+            f"密码至少需要 {need} 个字符（现有 {len(password)} 个），请换一个更长的密码",
             f"a password needs at least {need} characters (this one has {len(password)});"
-            " choose a longer one"
+            " choose a longer one",
         )
         raise WeakPassword(msg)
 
