@@ -5,8 +5,8 @@ shared between Streamlit sessions fails with "connection is busy"; so the
 app opens one cached connection per warehouse file and hands each rerun
 its own ``cursor()``. The process also runs the inbox worker that loads the
 files ``stdeval ingest`` queues while the dashboard holds the warehouse.
-Cached reads are keyed on a data version that changes
-after every load, so newly loaded rows show without a restart.
+Cached reads are keyed on a data version that changes after every load
+and every stored score run, so new rows and scores show without a restart.
 """
 
 from __future__ import annotations
@@ -74,9 +74,14 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 
 def data_version(cur: duckdb.DuckDBPyConnection) -> str:
-    """Return a token that changes whenever rows are loaded into the warehouse."""
+    """Return a token that changes whenever rows are loaded or a score run is stored.
+
+    Two small aggregates (the ingest log and the run table), cheap enough
+    for the one process-wide change check of :mod:`app.live`.
+    """
     row = cur.execute(
-        "select count(*), coalesce(max(ingest_id), 0), coalesce(max(finished_at)::varchar, '')"
-        " from ingest_log"
+        "select (select count(*) || ':' || coalesce(max(ingest_id), 0) || ':'"
+        " || coalesce(max(finished_at)::varchar, '') from ingest_log),"
+        " (select count(*) || ':' || coalesce(max(created_at)::varchar, '') from score_run)"
     ).fetchall()
-    return ":".join(str(v) for v in (row[0] if row else ()))
+    return "|".join(str(v) for v in (row[0] if row else ()))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from app.connection import cursor, data_version, wait_for_warehouse, warehouse_path
+from app.connection import wait_for_warehouse, warehouse_path
+from app.live import follow_new_data
 from app.nav import pages_for
 from app.session import language_switch, translator
 from etl.warehouse import NotAWarehouse, warehouse_exists
@@ -44,17 +45,9 @@ if not ready:
     _halt("app.warehouse_busy", busy=True)
 
 
-@st.fragment(run_every=5)
-def _follow_new_data() -> None:
-    """Rerun the page within seconds when new rows are loaded (e.g. by the inbox)."""
-    version = data_version(cursor())
-    seen = st.session_state.setdefault("data_version", version)
-    if version != seen:
-        st.session_state["data_version"] = version
-        st.rerun()
-
-
-_follow_new_data()
+# One process-wide change check wakes the open pages when rows are loaded
+# or a score run is stored (app/live.py): no per-session polling.
+follow_new_data()
 # Until sign-in lands every visitor reads as a ministry (the whole programme).
 pages = [
     st.Page(spec.path, title=t(spec.title_key), url_path=spec.key, default=spec.default)

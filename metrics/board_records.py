@@ -98,9 +98,7 @@ def lifecycle_project_rows(
     cur: duckdb.DuckDBPyConnection, *, filters: Filters, scope: Access, as_of: date
 ) -> pl.DataFrame:
     """Standard-making projects approved in the year range (see :mod:`metrics.lifecycle`)."""
-    frame = lifecycle_projects(
-        cur, scope=Scope(priority_area=filters.priority_area), as_of=as_of
-    )
+    frame = lifecycle_projects(cur, scope=Scope(priority_area=filters.priority_area), as_of=as_of)
     frame = frame.with_columns(pl.col("approved").dt.year().alias("approved_year"))
     return _visible(_in_years(frame, "approved_year", filters), scope)
 

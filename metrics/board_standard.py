@@ -16,7 +16,13 @@ import polars as pl
 from datasets.access import Access
 from metrics.filters import Filters, query_in_view
 
-__all__ = ["STOP_WORDS", "comment_themes", "standard_adoption", "standard_comments", "standard_sites"]
+__all__ = [
+    "STOP_WORDS",
+    "comment_themes",
+    "standard_adoption",
+    "standard_comments",
+    "standard_sites",
+]
 
 #: Words too common in feedback to name a theme (function words, "standard").
 STOP_WORDS: frozenset[str] = frozenset(
