@@ -70,7 +70,12 @@ def wait_for_warehouse(timeout: float | None = None) -> bool:
 
 def cursor() -> duckdb.DuckDBPyConnection:
     """Return a fresh cursor on the app's warehouse, for one rerun or thread."""
-    return _connection(str(warehouse_path())).cursor()
+    return cursor_on(str(warehouse_path()))
+
+
+def cursor_on(path: str) -> duckdb.DuckDBPyConnection:
+    """Return a fresh cursor on the warehouse file ``path`` (for a thread bound to it)."""
+    return _connection(path).cursor()
 
 
 def data_version(cur: duckdb.DuckDBPyConnection) -> str:

@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app.connection import cursor, data_version, warehouse_path
+from app.connection import cursor_on, data_version, warehouse_path
 
 #: Seconds between two checks of the data version (one per process).
 CHECK_SECONDS = 2.0
@@ -29,18 +29,20 @@ CHECK_SECONDS = 2.0
 class ChangeWatcher:
     """The process-wide data version and the sessions to wake when it changes."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: str) -> None:
+        self._path = path
         self._lock = threading.Lock()
         self._sessions: set[str] = set()
         self._version = self._read()
         self._thread = threading.Thread(target=self._loop, name="stdeval-change-watch", daemon=True)
         self._thread.start()
 
-    @staticmethod
-    def _read() -> str:
-        cur = cursor()
+    def _read(self) -> str:
+        # The path is part of the token: cached reads of two warehouses
+        # (tests, a changed STDEVAL_DB) never share entries.
+        cur = cursor_on(self._path)
         try:
-            return data_version(cur)
+            return f"{self._path}|{data_version(cur)}"
         finally:
             cur.close()
 
@@ -88,7 +90,7 @@ class ChangeWatcher:
 
 @st.cache_resource(show_spinner=False)
 def _watcher(path: str) -> ChangeWatcher:
-    return ChangeWatcher()
+    return ChangeWatcher(path)
 
 
 def watcher() -> ChangeWatcher:

@@ -49,10 +49,13 @@ vfm = per.join(scores, on="standard_code", how="inner").filter(
     pl.col("ranked") & (pl.col("disbursed_cny") > 0)
 )
 st.subheader(t("funding.vfm_heading"))
-if vfm.height >= 3:
-    per_score = vfm["disbursed_cny"] / vfm["score"].clip(1.0)
-    z = (per_score.log() - per_score.log().mean()) / (per_score.log().std() or 1.0)
-    outliers = vfm.filter(z.abs() > 2)["standard_code"].to_list()
+if vfm.height:
+    # Outliers: money per score point more than 2 SD from the mean, on a log scale.
+    outliers: list[str] = []
+    if vfm.height >= 3:
+        per_score = (vfm["disbursed_cny"] / vfm["score"].clip(1.0)).log()
+        z = (per_score - per_score.mean()) / (per_score.std() or 1.0)
+        outliers = vfm.filter(z.abs() > 2)["standard_code"].to_list()
     chart(
         value_for_money(vfm, t, outliers),
         t("funding.vfm_caption", n=vfm.height, outliers=len(outliers)),

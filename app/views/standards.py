@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from math import nan
+
 import polars as pl
 import streamlit as st
 
@@ -51,9 +53,18 @@ labels = {
 good = shown.filter(pl.col("ranked"))
 apart = shown.filter(~pl.col("ranked"))
 st.subheader(t("standards.ranking_heading", n=good.height))
-selection = table(
+
+
+def _open_selected() -> None:
+    """A selected ranking row opens that standard (the URL then names it too)."""
+    picked = st.session_state["ranking_table"].selection.rows
+    if picked:
+        st.session_state["standard"] = good["standard_code"][picked[0]]
+
+
+table(
     labelled(good, labels), "standards_ranking", t,
-    on_select="rerun", selection_mode="single-row", key="ranking_table",
+    on_select=_open_selected, selection_mode="single-row", key="ranking_table",
     column_config={labels["score"]: st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f")},
 )  # fmt: skip
 st.caption(
@@ -70,15 +81,19 @@ if apart.height:
     st.caption(t("standards.apart_caption"))
     table(labelled(apart, labels), "standards_insufficient", t)
 
-rows = selection.selection.rows if selection is not None else []
-code = good["standard_code"][rows[0]] if rows else None
-if code is None:
+codes = ranked["standard_code"].to_list()
+code = st.selectbox(
+    t("standards.open"), options=["", *codes], key="standard", bind="query-params",
+    format_func=lambda c: c or t("standards.pick_hint"),
+)  # fmt: skip
+if not code:
     st.info(t("standards.pick_hint"))
 else:
-    one = good.row(rows[0], named=True)
+    one = ranked.row(codes.index(code), named=True)
     st.header(f"{code} {one[title_col] or ''}")
     st.caption(t("standards.detail_caption", area=one[area_col] or t("overview.unmapped"),
-                 score=one["score"], low=one["ci_low"], high=one["ci_high"],
+                 **{k: nan if one[v] is None else one[v] for k, v in
+                    (("score", "score"), ("low", "ci_low"), ("high", "ci_high"))},
                  sites=one["n_sites"], responses=one["n_responses"]))  # fmt: skip
     left, right = st.columns(2)
     with left:

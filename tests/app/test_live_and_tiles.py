@@ -1,0 +1,33 @@
+"""The data version follows loads and score runs; the province tile grid is complete."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from app.components.charts_board import TILES
+from app.connection import data_version
+
+
+def test_data_version_changes_after_a_score_run(demo_warehouse: Path, tmp_path: Path) -> None:
+    from metrics.runs import run_scoring
+    from metrics.scope import Scope
+
+    path = tmp_path / "w.duckdb"
+    shutil.copyfile(demo_warehouse, path)
+    con = duckdb.connect(str(path))
+    before = data_version(con)
+    assert data_version(con) == before  # stable while nothing changes
+    run_scoring(con, scope=Scope(year=2024), created_by="tests", replicates=0)
+    assert data_version(con) != before
+    con.close()
+
+
+def test_tile_grid_places_every_region_once(demo_warehouse: Path) -> None:
+    con = duckdb.connect(str(demo_warehouse))
+    codes = {r[0] for r in con.execute("select code from region").fetchall()}
+    con.close()
+    assert set(TILES) == codes
+    assert len(set(TILES.values())) == len(TILES)
