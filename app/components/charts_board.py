@@ -21,6 +21,22 @@ TILES: dict[str, tuple[int, int]] = {
 }  # fmt: skip
 
 
+#: Suffixes dropped from a region's Chinese name on its tile (广西壮族自治区 -> 广西).
+_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
+
+
+def tile_label(name: str) -> str:
+    """The short Chinese name of a region for its tile.
+
+    >>> tile_label("新疆维吾尔自治区"), tile_label("北京市"), tile_label("内蒙古自治区")
+    ('新疆', '北京', '内蒙古')
+    """
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
 def area_overview(frame: pl.DataFrame, t: Translator, labels: list[str]) -> go.Figure:
     """Standards and those with feedback per priority area (horizontal bars)."""
     fig = go.Figure()
@@ -38,11 +54,16 @@ def tile_grid(frame: pl.DataFrame, t: Translator, *, measure: str, title: str) -
     rows = frame.filter(pl.col("region_code").is_in(list(TILES)))
     codes = rows["region_code"].to_list()
     values = rows[measure].to_list()
+    present = [v for v in values if v is not None]
+    top = max(present, default=0) or 1
+    # Dark text on the bright end of the scale, white on the dark end.
+    ink = ["#111111" if v is not None and v / top > 0.6 else "#ffffff" for v in values]
     fig = go.Figure(
         go.Scatter(
             x=[TILES[c][0] for c in codes], y=[TILES[c][1] for c in codes],
-            mode="markers+text", text=[n[:3] if t.lang == "zh" else c for n, c in zip(rows[name_col], codes, strict=True)],
-            textfont={"size": 11, "color": "#ffffff"},
+            mode="markers+text",
+            text=[tile_label(n) for n in rows["name_zh"]] if t.lang == "zh" else [n[:9] for n in rows["name_en"]],
+            textfont={"size": 11 if t.lang == "zh" else 9, "color": ink},
             marker={"symbol": "square", "size": 46, "color": [v if v is not None else 0 for v in values],
                     "colorscale": SCALE, "showscale": True, "line": {"width": 1, "color": "#fff"}},
             customdata=list(zip(codes, rows[name_col].to_list(), values, strict=True)),

@@ -8,13 +8,27 @@ import polars as pl
 import streamlit as st
 
 from app.exports.tables import csv_bytes, xlsx_bytes
-from app.i18n import Translator
+from app.i18n import Translator, catalogue
 
 
 def labelled(frame: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
     """Keep the ``labels`` columns of ``frame``, in that order, renamed to their labels."""
     present = [c for c in labels if c in frame.columns]
     return frame.select(present).rename({c: labels[c] for c in present})
+
+
+def column_labels(frame: pl.DataFrame, t: Translator) -> pl.DataFrame:
+    """Rename raw column names that have a label (``columns.<name>``) in the language."""
+    names = catalogue(t.lang)
+    mapping = {c: names[f"columns.{c}"] for c in frame.columns if f"columns.{c}" in names}
+    # A label already used by another column is not given twice.
+    used = set(frame.columns) - set(mapping)
+    unique: dict[str, str] = {}
+    for column, label in mapping.items():
+        if label not in used:
+            unique[column] = label
+            used.add(label)
+    return frame.rename(unique)
 
 
 def table(frame: pl.DataFrame, name: str, t: Translator, **dataframe_args: Any) -> Any:
@@ -25,9 +39,10 @@ def table(frame: pl.DataFrame, name: str, t: Translator, **dataframe_args: Any) 
     if frame.is_empty():
         st.info(t("tables.no_rows"))
         return None
+    frame = column_labels(frame, t)
     shown = st.dataframe(frame, hide_index=True, width="stretch", **dataframe_args)
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
+    row = st.container(horizontal=True)
+    row.download_button(
         t("tables.download_csv"),
         data=lambda: csv_bytes(frame),
         file_name=f"{name}.csv",
@@ -35,7 +50,7 @@ def table(frame: pl.DataFrame, name: str, t: Translator, **dataframe_args: Any) 
         key=f"csv-{name}",
         on_click="ignore",
     )
-    right.download_button(
+    row.download_button(
         t("tables.download_xlsx"),
         data=lambda: xlsx_bytes(frame, sheet=name),
         file_name=f"{name}.xlsx",

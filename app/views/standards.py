@@ -30,7 +30,16 @@ if run is None or ranked.is_empty():
     st.info(t("tables.no_run"))
     st.stop()
 year = shown_year(run, f)
-st.caption(t("standards.run_caption", run=run["run_id"], year=year))
+st.caption(
+    t(
+        "standards.run_caption",
+        run=run["run_id"],
+        year=t("standards.all_years")
+        if year == "overall"
+        else t("standards.year_label", year=year),
+    )
+)
+ranked = ranked.with_columns(pl.col(area_col).fill_null(t("overview.unmapped")))
 
 search = st.text_input(t("standards.search"), key="standard_search")
 shown = ranked
