@@ -28,17 +28,25 @@ chart(
               x_title=t("awards.axis_year"), labels=labels),
     t("awards.by_year_caption", n=noms.height),
 )  # fmt: skip
-cats = noms.group_by("category", "status").agg(pl.len().alias("n"))
+cats = noms.group_by("category", "status").agg(pl.len().alias("n")).sort("category", "status")
+cats = cats.with_columns(pl.col("status").replace_strict(labels, default=pl.col("status")))
 st.markdown(f"**{t('awards.by_category')}**")
 table(cats.with_columns(pl.col("category").replace({c: t(f"awards.cat_{c}") for c in ("standard_excellence", "practice_case")})),
       "nominations_by_category", t)  # fmt: skip
+levels = {v: t(f"awards.level_{v}") for v in ("first", "second", "third", "excellence")}
 winners = (
     noms.filter(pl.col("status") == "awarded")
     .group_by("award_year", "level")
     .agg(pl.len().alias("n"))
 )
 st.markdown(f"**{t('awards.winners')}**")
-table(winners.sort("award_year", "level"), "winners_by_level", t)
+table(
+    winners.sort("award_year", "level").with_columns(
+        pl.col("level").replace_strict(levels, default=pl.col("level"))
+    ),
+    "winners_by_level",
+    t,
+)
 st.subheader(t("awards.jury_heading"))
 conflicts = int(rows["n_conflict"].sum())
 if conflicts:
