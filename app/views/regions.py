@@ -24,9 +24,16 @@ measure = st.radio(t("regions.measure"), list(measures), format_func=measures.__
 if regions.is_empty():
     st.info(t("tables.no_rows"))
 else:
-    event = st.plotly_chart(
+
+    def _filter_to_tile() -> None:
+        """A clicked tile becomes the region filter (and so the URL's ``region``)."""
+        points = st.session_state["region_tiles"].selection.points
+        if points:
+            st.session_state[PARAMS["region"]] = [points[0]["customdata"][0]]
+
+    st.plotly_chart(
         tile_grid(regions, t, measure=measure, title=t("regions.map_title", measure=measures[measure])),
-        width="stretch", on_select="rerun", selection_mode="points", key="region_tiles",
+        width="stretch", on_select=_filter_to_tile, selection_mode="points", key="region_tiles",
     )  # fmt: skip
     st.caption(
         t(
@@ -35,12 +42,6 @@ else:
             rows=int(regions["feedback_rows"].sum()),
         )
     )
-    points = event.selection.points if event is not None else []
-    if points:
-        code = points[0]["customdata"][0]
-        if st.button(t("regions.filter_to", name=points[0]["customdata"][1]), key="region_apply"):
-            st.session_state[PARAMS["region"]] = [code]
-            st.rerun()
 labels = {"region_code": t("regions.col_code"), name: t("regions.col_region"), **measures,
           "survey_rows": t("regions.col_survey"), "committed_cny": t("regions.col_committed")}  # fmt: skip
 table(labelled(regions, labels), "regions", t)
