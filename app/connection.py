@@ -85,8 +85,11 @@ def data_version(cur: duckdb.DuckDBPyConnection) -> str:
     for the one process-wide change check of :mod:`app.live`.
     """
     row = cur.execute(
+        # Finished loads only: a load in progress does not wake every reader
+        # twice (once when it starts, once when it ends).
         "select (select count(*) || ':' || coalesce(max(ingest_id), 0) || ':'"
-        " || coalesce(max(finished_at)::varchar, '') from ingest_log),"
+        " || coalesce(max(finished_at)::varchar, '') from ingest_log"
+        " where finished_at is not null),"
         " (select count(*) || ':' || coalesce(max(created_at)::varchar, '') from score_run)"
     ).fetchall()
     return "|".join(str(v) for v in (row[0] if row else ()))
