@@ -59,40 +59,33 @@ def sidebar_filters(t: Translator, *, scope: Access) -> Filters:
         key=PARAMS["area"],
         bind="query-params",
     )
-    regions = _names(options, "region", t.lang)
-    region = side.multiselect(
-        t("filters.region"),
-        options=list(regions),
-        format_func=regions.__getitem__,
-        key=PARAMS["region"],
-        bind="query-params",
-        placeholder=t("filters.all"),
-    )
-    orgs = _names(options, "org_type", t.lang)
-    org = side.multiselect(
-        t("filters.org_type"),
-        options=list(orgs),
-        format_func=orgs.__getitem__,
-        key=PARAMS["org"],
-        bind="query-params",
-        placeholder=t("filters.all"),
-    )
-    programs = _names(options, "program", t.lang)
-    program = side.multiselect(
-        t("filters.program"),
-        options=list(programs),
-        format_func=lambda k: f"{k} {programs[k]}",
-        key=PARAMS["program"],
-        bind="query-params",
-        placeholder=t("filters.all"),
-    )
+    chosen: dict[str, tuple[str, ...] | None] = {}
+    # (widget / URL key, option kind, label key) of the multiple-choice filters
+    for param, kind, label in (
+        ("region", "region", "filters.region"),
+        ("org", "org_type", "filters.org_type"),
+        ("program", "program", "filters.program"),
+    ):
+        names = _names(options, kind, t.lang)
+        picked = side.multiselect(
+            t(label),
+            options=list(names),
+            # A programme's name alone can repeat across years: show its id too.
+            format_func=(lambda k, n=names: f"{k} {n[k]}")
+            if kind == "program"
+            else names.__getitem__,
+            key=PARAMS[param],
+            bind="query-params",
+            placeholder=t("filters.all"),
+        )
+        chosen[param] = tuple(picked) or None
     return Filters(
         year_from=year_from,
         year_to=year_to,
         priority_area=area or None,
-        region_codes=tuple(region) or None,
-        org_types=tuple(org) or None,
-        program_ids=tuple(program) or None,
+        region_codes=chosen["region"],
+        org_types=chosen["org"],
+        program_ids=chosen["program"],
     )
 
 

@@ -111,8 +111,9 @@ def small_feedback_file(db: Path, folder: Path, tag: int) -> Path:
     """Fifty feedback rows of a new quarter, from existing sites and standards."""
     con = duckdb.connect(str(db), read_only=True)
     rows = con.execute(
-        "select site_id, standard_code, status, coverage_pct, applicability, operability,"
-        " clarity, benefit, satisfaction from feedback limit 50"
+        "select distinct on (site_id, standard_code) site_id, standard_code, status,"
+        " coverage_pct, applicability, operability, clarity, benefit, satisfaction"
+        " from feedback order by site_id, standard_code limit 50"
     ).fetchall()
     con.close()
     path = folder / f"new-feedback-{tag}.csv"
@@ -121,7 +122,8 @@ def small_feedback_file(db: Path, folder: Path, tag: int) -> Path:
         writer.writerow(["site_id", "standard_code", "period", "status", "coverage_pct",
                          "applicability", "operability", "clarity", "benefit", "satisfaction"])  # fmt: skip
         for r in rows:
-            writer.writerow([r[0], r[1], f"20{30 + tag}-Q1", *r[2:]])
+            # A quarter no earlier run used, so the rows are new (not a resent file).
+            writer.writerow([r[0], r[1], f"{2100 + int(time.time()) % 800}-Q{tag % 4 + 1}", *r[2:]])
     return path
 
 

@@ -22,6 +22,7 @@ import polars as pl
 import streamlit as st
 
 from app.connection import cursor
+from app.data.reads import read
 from app.live import current_version
 from datasets.access import Access
 from metrics.filters import Filters
@@ -124,8 +125,6 @@ def ranking(*, filters: Filters, scope: Access) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _ranking(version: str, run_id: str, year: str, filters: Filters, scope: Access) -> pl.DataFrame:
-    from app.data.reads import read
-
     module = _optional("metrics.ranking")
     if module is not None:
         cur = cursor()
@@ -171,8 +170,6 @@ def dimension_profile(run_id: str, year: str, code: str, area: str | None) -> pl
 
 def ranking_areas() -> pl.DataFrame:
     """Standards and their priority areas (whole catalogue)."""
-    from app.data.reads import read
-
     return read("catalogue", filters=Filters(), scope=Access.everything()).select(
         "standard_code", "priority_area"
     )

@@ -31,3 +31,24 @@ def test_tile_grid_places_every_region_once(demo_warehouse: Path) -> None:
     con.close()
     assert set(TILES) == codes
     assert len(set(TILES.values())) == len(TILES)
+
+
+def test_the_process_wide_watcher_sees_a_new_score_run(
+    demo_warehouse: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import app.live as live
+    from app.connection import cursor_on
+    from metrics.runs import run_scoring
+    from metrics.scope import Scope
+
+    monkeypatch.setattr(live, "CHECK_SECONDS", 3600.0)  # only the explicit checks below
+    path = tmp_path / "watched.duckdb"
+    shutil.copyfile(demo_warehouse, path)
+    watcher = live.ChangeWatcher(str(path))
+    before = watcher.version
+    assert not watcher.check()
+    cur = cursor_on(str(path))
+    run_scoring(cur, scope=Scope(year=2024), created_by="tests", replicates=0)
+    cur.close()
+    assert watcher.check()
+    assert watcher.version != before and watcher.version.startswith(str(path))

@@ -68,7 +68,7 @@ def test_a_copied_url_reproduces_the_filtered_view(scored_app, page) -> None:
     zh = catalogue("zh")
     _open(page, f"{scored_app.url}/regions", zh["regions.title"])
     side = page.locator("[data-testid='stSidebar']")
-    side.get_by_text(zh["filters.area"]).wait_for()
+    side.locator("[data-testid='stSelectbox']").first.wait_for(timeout=30_000)
     side.locator("[data-testid='stSelectbox']").first.click()
     page.get_by_role("option", name="个人信息保护").click()
     expect(page.get_by_text("当前筛选：重点领域 个人信息保护")).to_be_visible(timeout=30_000)
