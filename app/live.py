@@ -23,7 +23,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from app.connection import cursor_on, data_version, warehouse_path
 
 #: Seconds between two checks of the data version (one per process).
-CHECK_SECONDS = 2.0
+CHECK_SECONDS = 1.0
 
 
 class ChangeWatcher:

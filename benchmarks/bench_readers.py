@@ -63,6 +63,11 @@ class Reader:
     async def _read(self) -> None:
         try:
             async for frame in self.ws:
+                # Charts and tables arrive as large frames; parsing them in this
+                # one client process would make the client, not the server, the
+                # bottleneck. Run ends and exceptions are small.
+                if len(frame) > 20_000:
+                    continue
                 msg = ForwardMsg()
                 msg.ParseFromString(frame)
                 kind = msg.WhichOneof("type")

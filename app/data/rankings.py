@@ -63,9 +63,13 @@ def latest_run() -> dict[str, Any] | None:
     return _latest_run(current_version())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def run_results(run_id: str) -> pl.DataFrame:
-    """Every stored result of a run (a run never changes, so its id is the key)."""
+    """Every stored result of a run (a run never changes, so its id is the key).
+
+    Shared, not copied, between sessions (``cache_resource``): the frame is
+    read many times per page and polars frames are never changed in place.
+    """
     cur = cursor()
     try:
         return read_run(cur, run_id)
