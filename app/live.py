@@ -13,8 +13,8 @@ has no sessions to wake.
 
 from __future__ import annotations
 
+import atexit
 import threading
-import time
 
 import streamlit as st
 from streamlit.runtime import Runtime
@@ -34,8 +34,17 @@ class ChangeWatcher:
         self._lock = threading.Lock()
         self._sessions: set[str] = set()
         self._version = self._read()
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="stdeval-change-watch", daemon=True)
         self._thread.start()
+        # Out of DuckDB before the interpreter goes: a daemon thread killed
+        # inside a query aborts the process ("exception not rethrown").
+        atexit.register(self.stop)
+
+    def stop(self) -> None:
+        """End the checks (at exit): wait for a check under way to finish."""
+        self._stop.set()
+        self._thread.join(timeout=10)
 
     def _read(self) -> str:
         # The path is part of the token: cached reads of two warehouses
@@ -83,8 +92,7 @@ class ChangeWatcher:
             session.request_rerun(None)
 
     def _loop(self) -> None:
-        while True:
-            time.sleep(CHECK_SECONDS)
+        while not self._stop.wait(CHECK_SECONDS):
             self.check()
 
 

@@ -139,6 +139,8 @@ def _ranking(version: str, run_id: str, year: str, filters: Filters, scope: Acce
     else:
         frame = _fallback_ranking(run_results(run_id), year)
     titles = read("catalogue", filters=filters, scope=scope)
+    # metrics.ranking also returns priority_area: keep one of each column.
+    titles = titles.select("standard_code", *[c for c in titles.columns if c not in frame.columns])
     return frame.join(titles, on="standard_code", how="inner").sort(
         ["ranked", "score"], descending=[True, True], nulls_last=True
     )
