@@ -5,8 +5,8 @@ shared between Streamlit sessions fails with "connection is busy"; so the
 app opens one cached connection per warehouse file and hands each rerun
 its own ``cursor()``. The process also runs the inbox worker that loads the
 files ``stdeval ingest`` queues while the dashboard holds the warehouse.
-Cached reads are keyed on a data version that changes
-after every load, so newly loaded rows show without a restart.
+Cached reads are keyed on a data version that changes after every load
+and every stored score run, so new rows and scores show without a restart.
 """
 
 from __future__ import annotations
@@ -70,13 +70,26 @@ def wait_for_warehouse(timeout: float | None = None) -> bool:
 
 def cursor() -> duckdb.DuckDBPyConnection:
     """Return a fresh cursor on the app's warehouse, for one rerun or thread."""
-    return _connection(str(warehouse_path())).cursor()
+    return cursor_on(str(warehouse_path()))
+
+
+def cursor_on(path: str) -> duckdb.DuckDBPyConnection:
+    """Return a fresh cursor on the warehouse file ``path`` (for a thread bound to it)."""
+    return _connection(path).cursor()
 
 
 def data_version(cur: duckdb.DuckDBPyConnection) -> str:
-    """Return a token that changes whenever rows are loaded into the warehouse."""
+    """Return a token that changes whenever rows are loaded or a score run is stored.
+
+    Two small aggregates (the ingest log and the run table), cheap enough
+    for the one process-wide change check of :mod:`app.live`.
+    """
     row = cur.execute(
-        "select count(*), coalesce(max(ingest_id), 0), coalesce(max(finished_at)::varchar, '')"
-        " from ingest_log"
+        # Finished loads only: a load in progress does not wake every reader
+        # twice (once when it starts, once when it ends).
+        "select (select count(*) || ':' || coalesce(max(ingest_id), 0) || ':'"
+        " || coalesce(max(finished_at)::varchar, '') from ingest_log"
+        " where finished_at is not null),"
+        " (select count(*) || ':' || coalesce(max(created_at)::varchar, '') from score_run)"
     ).fetchall()
-    return ":".join(str(v) for v in (row[0] if row else ()))
+    return "|".join(str(v) for v in (row[0] if row else ()))

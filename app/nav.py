@@ -47,6 +47,13 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "overview.py", "nav.overview", READERS, default=True),
+    PageSpec("standards", "standards.py", "pages.standards", READERS),
+    PageSpec("areas", "areas.py", "pages.areas", READERS),
+    PageSpec("regions", "regions.py", "pages.regions", READERS),
+    PageSpec("funding", "funding.py", "pages.funding", READERS),
+    PageSpec("awards", "awards.py", "pages.awards", READERS),
+    PageSpec("lifecycle", "lifecycle.py", "pages.lifecycle", READERS),
+    PageSpec("methodology", "methodology.py", "pages.methodology", READERS),
     PageSpec("audit", "audit_log.py", "audit.nav", PERMISSIONS["view_audit"]),
     PageSpec("account", "account.py", "auth.nav_account", frozenset(ROLES)),
 )
@@ -60,8 +67,8 @@ def pages_for(role: str) -> tuple[PageSpec, ...]:
 
     Examples
     --------
-    >>> [p.key for p in pages_for("ministry")]
-    ['overview', 'account']
+    >>> [p.key for p in pages_for("ministry")][:3]
+    ['overview', 'standards', 'areas']
     """
     return tuple(p for p in PAGES if role in p.roles)
 

@@ -1,4 +1,4 @@
-"""Per-browser-session choices: the interface language."""
+"""Per-browser-session choices: the interface language (also kept in the URL)."""
 
 from __future__ import annotations
 
@@ -31,4 +31,7 @@ def language_switch() -> None:
         format_func=LANGUAGE_NAMES.__getitem__,
         key=_LANG_KEY,
         horizontal=True,
+        # In the URL too, so a copied link opens the same view in the same
+        # language (the filters' URL values are the labels shown).
+        bind="query-params",
     )

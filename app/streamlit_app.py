@@ -7,7 +7,8 @@ import streamlit as st
 
 from app.auth.roles import ROLE_TITLE_KEYS
 from app.auth.session import current_user, sign_out
-from app.connection import cursor, data_version, wait_for_warehouse, warehouse_path
+from app.connection import wait_for_warehouse, warehouse_path
+from app.live import follow_new_data
 from app.nav import SIGN_IN, PageSpec, pages_for
 from app.session import language_switch, translator
 from etl.warehouse import NotAWarehouse, warehouse_exists
@@ -46,16 +47,6 @@ if not ready:
     _halt("app.warehouse_busy", busy=True)
 
 
-@st.fragment(run_every=5)
-def _follow_new_data() -> None:
-    """Rerun the page within seconds when new rows are loaded (e.g. by the inbox)."""
-    version = data_version(cursor())
-    seen = st.session_state.setdefault("data_version", version)
-    if version != seen:
-        st.session_state["data_version"] = version
-        st.rerun()
-
-
 def _page(spec: PageSpec) -> st.Page:
     return st.Page(spec.path, title=t(spec.title_key), url_path=spec.key, default=spec.default)
 
@@ -66,7 +57,9 @@ user = current_user()
 if user is None:
     st.navigation([_page(SIGN_IN)]).run()
 else:
-    _follow_new_data()
+    # One process-wide change check wakes the open pages when rows are loaded
+    # or a score run is stored (app/live.py): no per-session polling.
+    follow_new_data()
     st.sidebar.caption(
         t("auth.signed_in_as", name=user.display_name, role=t(ROLE_TITLE_KEYS[user.role]))
     )

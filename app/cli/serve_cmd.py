@@ -52,4 +52,7 @@ def register(app: typer.Typer) -> None:
         # Become Streamlit (exec, not a child process): a service manager or a
         # test that stops `stdeval serve` stops the dashboard, and with it the
         # warehouse is released; a child would outlive its parent.
+        # From the project folder, so Streamlit reads its .streamlit/config.toml
+        # (every path it needs is absolute by now).
+        os.chdir(APP_FILE.parent.parent)
         os.execve(sys.executable, command, env)

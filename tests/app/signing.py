@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.auth.accounts import add_account
 from etl.warehouse import connect
+from metrics.overview import is_demo
 
 APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
 DEMO_PASSWORD = "demo"
@@ -40,3 +41,15 @@ def add_user(db: Path, username: str, role: str, *, sites: tuple[str, ...] = ())
                     actor="tests", demo=False)  # fmt: skip
     finally:
         con.close()
+
+
+def password_of(db: Path) -> str:
+    """The password of the ministry account of ``db``: the demo one on a demo warehouse."""
+    # Read-write like the app's own cached connection: DuckDB refuses a second
+    # connection of another configuration to the same file in one process.
+    con = connect(db)
+    try:
+        demo = is_demo(con)
+    finally:
+        con.close()
+    return DEMO_PASSWORD if demo else REAL_PASSWORD

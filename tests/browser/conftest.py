@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,33 +60,16 @@ class ServedApp:
     data_dir: Path
 
 
-@pytest.fixture(scope="session")
-def served_app(
-    demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServedApp]:
-    """Start ``stdeval serve`` on a free port over a copy of the demo warehouse; yield its URL.
-
-    The server gets its own copy because DuckDB lets one process hold a file
-    read-write, and this test process may hold the shared demo warehouse.
-    """
-    folder = tmp_path_factory.mktemp("served")
+@contextmanager
+def serve(db: Path, folder: Path) -> Iterator[ServedApp]:
+    """Run ``stdeval serve`` on a free port over a copy of ``db`` (in ``folder``)."""
     copy = folder / "served.duckdb"
-    shutil.copyfile(demo_warehouse, copy)
-    demo_warehouse = copy
+    shutil.copyfile(db, copy)
     data = folder / "data"
     port = _free_port()
     env = dict(os.environ, STDEVAL_DB=str(copy), STDEVAL_LANG="zh", STDEVAL_DATA_DIR=str(data))
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "serve",
-            "--db",
-            str(demo_warehouse),
-            "--port",
-            str(port),
-        ],
+        [sys.executable, "-m", "app.cli", "serve", "--db", str(copy), "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -100,6 +84,19 @@ def served_app(
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def served_app(
+    demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServedApp]:
+    """Start ``stdeval serve`` on a free port over a copy of the demo warehouse; yield its URL.
+
+    The server gets its own copy because DuckDB lets one process hold a file
+    read-write, and this test process may hold the shared demo warehouse.
+    """
+    with serve(demo_warehouse, tmp_path_factory.mktemp("served")) as app:
+        yield app
 
 
 @pytest.fixture(scope="session")

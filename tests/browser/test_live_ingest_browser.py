@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 
 def _feedback_metric(page) -> int:
-    label = catalogue("zh")["overview.feedback_rows"]
+    label = catalogue("zh")["home.feedback_total"]
     metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
     value = metric.locator('[data-testid="stMetricValue"]').inner_text()
     return int(re.sub(r"[^0-9]", "", value))
@@ -92,7 +92,7 @@ def test_cli_upload_while_serving_appears_on_the_overview(
             .some(m => m.innerText.includes(label)
                  && m.querySelector('[data-testid="stMetricValue"]').innerText
                       .replace(/[^0-9]/g, '') === String(expected))""",
-        arg=[catalogue("zh")["overview.feedback_rows"], before + 3],
+        arg=[catalogue("zh")["home.feedback_total"], before + 3],
         timeout=20_000,
     )
     assert _feedback_metric(page) == before + 3

@@ -1,0 +1,112 @@
+"""Every dashboard page in chromium through the real app: filters in the URL, a detail, a tile, a download."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from playwright.sync_api import expect
+
+from app.i18n import catalogue
+from app.nav import PAGES
+from tests.browser.conftest import SCREENSHOTS, ServedApp, serve
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def scored_app(
+    demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServedApp]:
+    """The dashboard over a copy of the demo warehouse with a stored score run."""
+    from metrics.request import ScoreRequest
+    from metrics.runs import run_scoring
+    from metrics.scope import Scope
+
+    folder = tmp_path_factory.mktemp("scored-served")
+    scored = folder / "scored-source.duckdb"
+    shutil.copyfile(demo_warehouse, scored)
+    con = duckdb.connect(str(scored))
+    run_scoring(
+        con, ScoreRequest(scope=Scope.everything(), replicates=50, seed=1), created_by="tests"
+    )
+    con.close()
+    with serve(scored, folder) as app:
+        yield app
+
+
+@pytest.fixture()
+def tall_page(browser: object) -> Iterator[object]:
+    """A page tall enough that a screenshot holds the whole dashboard page."""
+    context = browser.new_context(viewport={"width": 1400, "height": 3600}, accept_downloads=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _open(page, url: str, title: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_renders_without_an_exception(scored_app, tall_page, lang: str) -> None:
+    messages = catalogue(lang)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    suffix = "?lang=English" if lang == "en" else ""
+    for spec in PAGES:
+        path = "" if spec.default else spec.key
+        _open(tall_page, f"{scored_app.url}/{path}{suffix}", messages[f"{spec.key}.title"])
+        tall_page.get_by_text(messages["common.demo_notice"]).wait_for(timeout=30_000)
+        expect(tall_page.locator("[data-testid='stException']")).to_have_count(0)
+        tall_page.wait_for_timeout(1500)  # let charts finish drawing for the screenshot
+        tall_page.screenshot(path=str(SCREENSHOTS / f"dashboard-{spec.key}-{lang}.png"))
+
+
+def test_a_copied_url_reproduces_the_filtered_view(scored_app, page) -> None:
+    zh = catalogue("zh")
+    _open(page, f"{scored_app.url}/regions", zh["regions.title"])
+    side = page.locator("[data-testid='stSidebar']")
+    side.locator("[data-testid='stSelectbox']").first.wait_for(timeout=30_000)
+    side.locator("[data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="个人信息保护").click()
+    expect(page.get_by_text("当前筛选：重点领域 个人信息保护")).to_be_visible(timeout=30_000)
+    page.wait_for_function("() => window.location.search.includes('area=')", timeout=30_000)
+    copied = page.url
+    first_table = page.locator("[data-testid='stDataFrame']").first.inner_text()
+    fresh = page.context.new_page()
+    _open(fresh, copied, zh["regions.title"])
+    expect(fresh.get_by_text("当前筛选：重点领域 个人信息保护")).to_be_visible(timeout=30_000)
+    assert fresh.locator("[data-testid='stDataFrame']").first.inner_text() == first_table
+    fresh.close()
+
+
+def test_a_province_tile_filters_the_page(scored_app, page) -> None:
+    zh = catalogue("zh")
+    _open(page, f"{scored_app.url}/regions", zh["regions.title"])
+    page.locator(".js-plotly-plot .scatterlayer .point").first.wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot .scatterlayer .point").nth(0).click(force=True)
+    expect(page.get_by_text("当前筛选：地区")).to_be_visible(timeout=30_000)
+    page.wait_for_function("() => window.location.search.includes('region=')", timeout=30_000)
+
+
+def test_a_standard_opens_its_detail_and_a_table_downloads_as_csv(scored_app, tall_page) -> None:
+    zh = catalogue("zh")
+    _open(tall_page, f"{scored_app.url}/standards", zh["standards.title"])
+    grid = tall_page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for(timeout=30_000)
+    box = grid.bounding_box()
+    assert box is not None
+    tall_page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box
+    expect(tall_page.get_by_text(zh["standards.themes_heading"])).to_be_visible(timeout=30_000)
+    assert "standard=" in tall_page.url
+    with tall_page.expect_download() as info:
+        tall_page.get_by_role("button", name=zh["tables.download_csv"]).first.click()
+    data = Path(info.value.path()).read_bytes()
+    assert data.startswith("\ufeff名次,标准号,标准名称".encode())
+    assert data.count(b"\r\n") > 2
+    tall_page.screenshot(path=str(SCREENSHOTS / "dashboard-standard-detail-zh.png"))
