@@ -40,7 +40,16 @@ def table(frame: pl.DataFrame, name: str, t: Translator, **dataframe_args: Any) 
         st.info(t("tables.no_rows"))
         return None
     frame = column_labels(frame, t)
-    shown = st.dataframe(frame, hide_index=True, width="stretch", **dataframe_args)
+    # Decimals are shown to two places (the download keeps every digit).
+    decimals = {
+        name: st.column_config.NumberColumn(format="%.2f")
+        for name, dtype in frame.schema.items()
+        if dtype in (pl.Float32, pl.Float64)
+    }
+    config = {**decimals, **dataframe_args.pop("column_config", {})}
+    shown = st.dataframe(
+        frame, hide_index=True, width="stretch", column_config=config, **dataframe_args
+    )
     row = st.container(horizontal=True)
     row.download_button(
         t("tables.download_csv"),
