@@ -305,8 +305,10 @@ def record_ingest(con: duckdb.DuckDBPyConnection, **fields: Any) -> int:
     """Append one ``ingest_log`` row and return its ``ingest_id``.
 
     ``fields`` are the named parameters of ``etl/sql/insert_ingest_log.sql``;
-    a dict ``error_summary`` is stored as JSON.
+    a dict ``error_summary`` is stored as JSON; ``receipt_seq`` defaults to
+    ``None`` (a load that did not come through the inbox).
     """
+    fields.setdefault("receipt_seq", None)
     summary = fields.get("error_summary")
     if isinstance(summary, dict):
         fields["error_summary"] = json.dumps(summary, ensure_ascii=False, sort_keys=True)

@@ -253,9 +253,8 @@ def _run(
     lang: str,
     wait: float,
 ) -> int:
-    from etl.inbox import submit
+    from etl.receive import ReceiveOptions, receive
     from etl.warehouse import NotAWarehouse, warehouse_exists
-    from etl.writer import run_or_wait
 
     path = db_path(db)
     try:
@@ -278,7 +277,7 @@ def _run(
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     interactive = sys.stdout.isatty() and not as_json
     results: list[dict | None] = []
-    entries = []
+    readable: list[tuple[str, bytes]] = []
     for file in files:
         data, problem = _read(file, lang)
         if data is None:
@@ -298,23 +297,18 @@ def _run(
                     "warning_details": [],
                 }
             )
-            entries.append(None)
             continue
-        entry = submit(
-            data,
-            source=source,
-            file_name=file.name,
-            sheet=sheet,
-            header_row=header_row,
-            dry_run=dry_run,
-            strict=strict,
-            lang=lang,
-            uploader=_uploader(),
-            warehouse=path.resolve(),
-        )
         results.append(None)
-        entries.append(entry)
-    queued = [e for e in entries if e is not None]
+        readable.append((file.name, data))
+    options = ReceiveOptions(
+        source,
+        sheet=sheet,
+        header_row=header_row,
+        dry_run=dry_run,
+        strict=strict,
+        lang=lang,
+        uploader=_uploader(),
+    )
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -335,7 +329,7 @@ def _run(
         def update(stage: str, done: int, total: int) -> None:
             progress.update(
                 task,
-                description=f"{entry.file_name} · {_STAGES[lang][stage]}",
+                description=f"{entry.file_name} · {_STAGES[lang].get(stage, stage)}",
                 completed=done,
                 total=max(total, 1),
             )
@@ -355,16 +349,24 @@ def _run(
             )
 
     with progress:
-        finished = (
-            run_or_wait(path, queued, timeout=wait, progress_for=progress_for, on_wait=on_wait)
-            if queued
-            else {}
+        received = (
+            receive(
+                readable,
+                options,
+                warehouse=path,
+                timeout=wait,
+                progress_for=progress_for,
+                on_wait=on_wait,
+            )
+            if readable
+            else []
         )
     code = 0
-    for i, entry in enumerate(entries):
-        if entry is None:
+    waiting = iter(received)
+    for i, slot in enumerate(results):
+        if slot is not None:
             continue
-        result = finished.get(entry.request_id)
+        entry, result = next(waiting)
         if result is None:
             results[i] = {
                 "source": source,

@@ -57,7 +57,7 @@ def test_stored_full_width_identifiers_fold_like_an_upload(at_version_5) -> None
         " flow, amount_cny, program_id) values"
         " ('Ｆ００１', 2024, 'central_fiscal', 'A', 'B', 'pilot', 'committed', 100, 'Ｐ１')"
     )
-    assert migrate(con) == [6]
+    assert migrate(con, target=6) == [6]
     programs = sorted(r[0] for r in con.execute("select program_id from pilot_program").fetchall())
     assert programs == sorted(normalise_identifier(v) for v in ("Ｐ１", "项目①")) == ["P1", "项目①"]
     sites = con.execute("select site_id, program_id from pilot_site order by site_id").fetchall()

@@ -9,7 +9,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.warehouse import connect, init_warehouse, latest_version, migrate, schema_version
+from etl.warehouse import (
+    connect,
+    init_warehouse,
+    latest_version,
+    migrate,
+    migrations,
+    schema_version,
+)
 
 REFERENCE = Path(__file__).resolve().parents[2] / "datasets" / "reference"
 # The shipped copy (checked byte-identical to the shared catalogue, where
@@ -210,7 +217,7 @@ def test_init_twice_changes_nothing(tmp_path: Path) -> None:
         con.execute("select * exclude (loaded_at) from standard order by code").fetchall()
         == standards_before
     )
-    assert first.migrations_applied == tuple(range(1, latest_version() + 1))
+    assert first.migrations_applied == tuple(m.version for m in migrations())
     assert second.migrations_applied == ()
     assert second.standards_added == 0
 
@@ -245,7 +252,7 @@ def test_an_older_warehouse_upgrades_in_place(tmp_path: Path) -> None:
     assert schema_version(con) == latest_version()
     assert _columns(con, "score_run")
     assert con.execute("select site_id, applicability from feedback").fetchall() == [("S1", 4)]
-    assert con.execute("select count(*) from schema_version").fetchone() == (latest_version(),)
+    assert con.execute("select count(*) from schema_version").fetchone() == (len(migrations()),)
 
 
 def test_a_failing_migration_leaves_the_earlier_version(tmp_path: Path, monkeypatch) -> None:
@@ -254,13 +261,13 @@ def test_a_failing_migration_leaves_the_earlier_version(tmp_path: Path, monkeypa
     real = warehouse.migrations()
     broken = [
         *real,
-        warehouse.Migration(len(real) + 1, "broken", "create table t (x int); nonsense;"),
+        warehouse.Migration(real[-1].version + 1, "broken", "create table t (x int); nonsense;"),
     ]
     monkeypatch.setattr(warehouse, "migrations", lambda: broken)
     con = duckdb.connect(str(tmp_path / "b.duckdb"))
     with pytest.raises(duckdb.Error):
         migrate(con)
-    assert schema_version(con) == len(real)
+    assert schema_version(con) == real[-1].version
     assert not _columns(con, "t")
 
 
