@@ -17,7 +17,7 @@ the uploader may write, which validation enforces (rule ``site_not_allowed``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,20 +69,11 @@ def queue_file(
     landing: Path | None = None,
 ) -> InboxEntry:
     """Land ``data`` and queue it for ``warehouse`` with ``options``; return its entry."""
-    sites = None if options.allowed_site_ids is None else list(options.allowed_site_ids)
+    chosen = asdict(options)  # every option is a parameter of the inbox entry
+    if options.allowed_site_ids is not None:
+        chosen["allowed_site_ids"] = list(options.allowed_site_ids)
     return submit(
-        data,
-        source=options.source,
-        file_name=file_name,
-        landing=landing,
-        uploader=options.uploader,
-        sheet=options.sheet,
-        header_row=options.header_row,
-        dry_run=options.dry_run,
-        strict=options.strict,
-        lang=options.lang,
-        warehouse=warehouse.resolve(),
-        allowed_site_ids=sites,
+        data, file_name=file_name, landing=landing, warehouse=warehouse.resolve(), **chosen
     )
 
 

@@ -253,8 +253,13 @@ def _run(
     lang: str,
     wait: float,
 ) -> int:
+    from app.job_kinds import register_app_kinds
     from etl.receive import ReceiveOptions, receive
+    from etl.result import IngestResult
     from etl.warehouse import NotAWarehouse, warehouse_exists
+
+    # This command may become the writer: it then runs every queued job kind.
+    register_app_kinds()
 
     path = db_path(db)
     try:
@@ -282,20 +287,7 @@ def _run(
         data, problem = _read(file, lang)
         if data is None:
             results.append(
-                {
-                    "source": source,
-                    "file": str(file),
-                    "sha256": None,
-                    "status": "refused",
-                    "rows_read": 0,
-                    "rows_accepted": 0,
-                    "rows_rejected": 0,
-                    "rows_replaced": 0,
-                    "warnings": 0,
-                    "errors": [],
-                    "reason": problem,
-                    "warning_details": [],
-                }
+                IngestResult(source, str(file), None, "refused", reason=problem).to_json()
             )
             continue
         results.append(None)
@@ -368,25 +360,14 @@ def _run(
             continue
         entry, result = next(waiting)
         if result is None:
-            results[i] = {
-                "source": source,
-                "file": entry.file_name,
-                "sha256": entry.sha256,
-                "status": "queued",
-                "rows_read": 0,
-                "rows_accepted": 0,
-                "rows_rejected": 0,
-                "rows_replaced": 0,
-                "warnings": 0,
-                "errors": [],
-                "reason": _say(
-                    lang,
-                    "数据仓库仍在使用中；文件已在收件箱，持有数据仓库的进程会导入它",
-                    "the warehouse is still busy; the file waits in the inbox "
-                    "and the process holding the warehouse will load it",
-                ),
-                "warning_details": [],
-            }
+            still = _say(
+                lang,
+                "数据仓库仍在使用中；文件已在收件箱，持有数据仓库的进程会导入它",
+                "the warehouse is still busy; the file waits in the inbox "
+                "and the process holding the warehouse will load it",
+            )
+            queued = IngestResult(source, entry.file_name, entry.sha256, "queued", reason=still)
+            results[i] = queued.to_json()
         else:
             data = result.to_json()
             data["file"] = str(files[i])
