@@ -37,8 +37,10 @@ pytestmark = pytest.mark.slow
 
 ROWS = 250  # 10 files x 250 keys: within the fixture's 2,688 site x code x period keys
 #: Seconds the concurrent run may take beyond the serial one (start-up of twelve processes on a
-#: shared two-core machine); the writer itself does one ordered pass.
+#: shared two-core machine, whose load may change between the two runs); the writer itself does
+#: one ordered pass. Issue 9 measured 4.5x the serial time before the ordered writer.
 SLACK_SECONDS = 20.0
+SLACK_SHARE = 0.25
 
 
 def _files(folder: Path) -> list[Path]:
@@ -152,7 +154,7 @@ def test_twelve_processes_at_once_give_the_serial_result_within_its_time(
     print(
         f"12 processes at once: {concurrent:.1f} s; the same files one after another: {serial:.1f} s"
     )
-    assert concurrent <= serial + SLACK_SECONDS
+    assert concurrent <= serial + max(SLACK_SECONDS, SLACK_SHARE * serial)
 
 
 def test_twelve_threads_at_once_give_the_serial_result(built: Path, tmp_path: Path) -> None:
