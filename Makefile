@@ -54,6 +54,7 @@ lock: install
 bench: install
 	$(BIN)/python benchmarks/bench_demo.py
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_concurrent.py
 	$(BIN)/python benchmarks/bench_scoring.py
 
 clean:

@@ -36,11 +36,11 @@ from tests.etl.ordered_fixtures import (
 pytestmark = pytest.mark.slow
 
 ROWS = 250  # 10 files x 250 keys: within the fixture's 2,688 site x code x period keys
-#: Seconds the concurrent run may take beyond the serial one (start-up of twelve processes on a
-#: shared two-core machine, whose load may change between the two runs); the writer itself does
-#: one ordered pass. Issue 9 measured 4.5x the serial time before the ordered writer.
-SLACK_SECONDS = 20.0
-SLACK_SHARE = 0.25
+#: A loose bound that still catches the storm of issue 9 (4.5x the serial time, callers waiting
+#: 600 s): this is a correctness test on a shared machine whose load changes between the two
+#: runs; the figures themselves come from benchmarks/bench_concurrent.py (side by side, medians).
+STORM_FACTOR = 2.0
+SLACK_SECONDS = 30.0
 
 
 def _files(folder: Path) -> list[Path]:
@@ -154,7 +154,7 @@ def test_twelve_processes_at_once_give_the_serial_result_within_its_time(
     print(
         f"12 processes at once: {concurrent:.1f} s; the same files one after another: {serial:.1f} s"
     )
-    assert concurrent <= serial + max(SLACK_SECONDS, SLACK_SHARE * serial)
+    assert concurrent <= STORM_FACTOR * serial + SLACK_SECONDS
 
 
 def test_twelve_threads_at_once_give_the_serial_result(built: Path, tmp_path: Path) -> None:

@@ -300,7 +300,7 @@ def test_a_runs_survey_reliability_is_stored_and_read_back(con: duckdb.DuckDBPyC
 
 
 def test_a_warehouse_at_version_3_upgrades_with_its_runs(tmp_path: Path) -> None:
-    from etl.warehouse import latest_version, migrate, schema_version
+    from etl.warehouse import migrate, migrations, schema_version
 
     con = duckdb.connect(str(tmp_path / "v3.duckdb"))
     try:
@@ -350,6 +350,6 @@ def test_a_warehouse_at_version_3_upgrades_with_its_runs(tmp_path: Path) -> None
         money = funding_per_standard(con, scope=Scope.everything(), run_id="run-old")
         assert money.select("standard_code", "score").rows() == [(X, 61.5)]
         assert migrate(con, target=4) == []  # applied once
-        assert migrate(con) == list(range(5, latest_version() + 1))
+        assert migrate(con) == [m.version for m in migrations() if m.version >= 5]
     finally:
         con.close()
