@@ -203,8 +203,12 @@ def upsert_rows(
         )
         stored = stored_keys.height
         replaced += stored
+        # Every key stored (a re-send of corrections): the incoming view itself, no copy.
+        existing = (
+            None if stored == data.height else data.join(stored_keys, on=key_names, how="semi")
+        )
         if stored:
-            _record_replaced(con, target, data.join(stored_keys, on=key_names, how="semi"), params)
+            _record_replaced(con, target, existing, params)
         if spec.name == "standard":
             _record_standard_history(con, target, sha256=sha256, loaded_at=loaded_at)
         select = f"select {cols}, $sha256, $loaded_at from _stdeval_incoming"
@@ -229,9 +233,11 @@ def upsert_rows(
             conflict = ", ".join(target.key)
             con.execute(f"{insert} on conflict ({conflict}) do update set {updates}", values)
         elif stored:
-            _overwrite_stored(con, target, data.join(stored_keys, on=key_names, how="semi"), values)
-            with registered(con, "_stdeval_new", data.join(stored_keys, on=key_names, how="anti")):
-                con.execute(insert.replace("_stdeval_incoming", "_stdeval_new"), values)
+            _overwrite_stored(con, target, existing, values)
+            if stored < data.height:
+                fresh = data.join(stored_keys, on=key_names, how="anti")
+                with registered(con, "_stdeval_new", fresh):
+                    con.execute(insert.replace("_stdeval_incoming", "_stdeval_new"), values)
         else:
             con.execute(insert, values)
         if spec.name == "pilot_program" and "standards" in bare:
@@ -242,23 +248,41 @@ def upsert_rows(
     return LoadOutcome(written=data.height, replaced=replaced)
 
 
+@contextmanager
+def _stored_rows_view(
+    con: duckdb.DuckDBPyConnection, existing: pl.DataFrame | None
+) -> Iterator[str]:
+    """The view of the file's rows whose key is stored (``None``: all of ``_stdeval_incoming``)."""
+    if existing is None:
+        yield "_stdeval_incoming"
+        return
+    with registered(con, "_stdeval_existing", existing):
+        yield "_stdeval_existing"
+
+
 def _record_replaced(
-    con: duckdb.DuckDBPyConnection, target: _Target, existing: pl.DataFrame, params: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    target: _Target,
+    existing: pl.DataFrame | None,
+    params: dict[str, Any],
 ) -> None:
     """Keep the stored rows that ``existing`` (rows of stored keys) replaces in ``row_replacement``."""
-    with registered(con, "_stdeval_existing", existing):
+    with _stored_rows_view(con, existing) as view:
         con.execute(
             "insert into row_replacement"
             " (source, row_key, old_sha256, new_sha256, replaced_at, old_values)"
             f" select $source, {_key_json('t', target.key)}, t.source_sha256, $sha256,"
             f" $loaded_at, to_json(t) from {target.table} t"
-            f" semi join _stdeval_existing i on {_join(target.key, 't', 'i')}",
+            f" semi join {view} i on {_join(target.key, 't', 'i')}",
             params,
         )
 
 
 def _overwrite_stored(
-    con: duckdb.DuckDBPyConnection, target: _Target, existing: pl.DataFrame, values: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    target: _Target,
+    existing: pl.DataFrame | None,
+    values: dict[str, Any],
 ) -> None:
     """Overwrite the stored rows of ``existing``'s keys whole, in one update by join.
 
@@ -274,10 +298,9 @@ def _overwrite_stored(
             "loaded_at = $loaded_at",
         ]
     )
-    with registered(con, "_stdeval_existing", existing):
+    with _stored_rows_view(con, existing) as view:
         con.execute(
-            f"update {target.table} t set {sets} from _stdeval_existing i"
-            f" where {_join(target.key, 't', 'i')}",
+            f"update {target.table} t set {sets} from {view} i where {_join(target.key, 't', 'i')}",
             values,
         )
 

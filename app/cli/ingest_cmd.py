@@ -316,7 +316,9 @@ def _run(
     def progress_for(entry):
         if not interactive:
             return None
-        task = tasks.setdefault(entry.request_id, progress.add_task(entry.file_name, total=1))
+        if entry.request_id not in tasks:  # progress_for is asked again while waiting
+            tasks[entry.request_id] = progress.add_task(entry.file_name, total=1)
+        task = tasks[entry.request_id]
 
         def update(stage: str, done: int, total: int) -> None:
             progress.update(

@@ -128,3 +128,23 @@ def test_the_sites_an_uploader_may_write_travel_in_the_entry_to_validation(
     rules = {e["rule"] for e in result.errors}
     assert rules == {"site_not_allowed"}
     assert result.rows_accepted == len([i for i in KEYS if i % 4 == 0])
+
+
+def test_a_file_of_stored_and_new_keys_overwrites_the_stored_and_appends_the_new(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    landing = tmp_path / "landing"
+    submit(version_bytes(1, range(6)), source="feedback", file_name="a.csv", landing=landing)
+    submit(version_bytes(2, range(3, 12)), source="feedback", file_name="b.csv", landing=landing)
+    first, second = process_inbox(con, landing=landing)
+    assert (first.rows_replaced, second.rows_replaced) == (0, 3)
+    marks = con.execute(
+        "select suggestions, count(*) from feedback group by 1 order by 1"
+    ).fetchall()
+    assert marks == [("v1", 3), ("v2", 9)]
+    old = con.execute(
+        "select count(*), count(distinct row_key) from row_replacement"
+        " where old_sha256 = ? and new_sha256 = ?",
+        [first.sha256, second.sha256],
+    ).fetchone()
+    assert old == (3, 3)
