@@ -191,8 +191,8 @@ def upsert_rows(
                     params,
                 ).fetchall()
                 replaced += int(row[0][0]) if row else 0
-        # The file's keys already stored, found once (a semi join) and split
-        # off in polars: the rows of new keys are then a plain append.
+        # The file's keys already stored, found once (a semi join): their rows
+        # are overwritten, the others appended.
         key_names = [k.strip('"') for k in target.key]
         found = con.sql(
             f"select {', '.join(f't.{k}' for k in target.key)} from {target.table} t"
@@ -235,9 +235,16 @@ def upsert_rows(
         elif stored:
             _overwrite_stored(con, target, existing, values)
             if stored < data.height:
-                fresh = data.join(stored_keys, on=key_names, how="anti")
-                with registered(con, "_stdeval_new", fresh):
-                    con.execute(insert.replace("_stdeval_incoming", "_stdeval_new"), values)
+                # New keys: the incoming rows minus the (few) stored keys, in SQL
+                # (no copy of the file's rows in polars).
+                with registered(con, "_stdeval_stored_keys", stored_keys):
+                    con.execute(
+                        f"insert into {target.table} ({cols}, source_sha256, loaded_at)"
+                        f" select {', '.join(f'i.{c}' for c in target.columns)},"
+                        " $sha256, $loaded_at from _stdeval_incoming i"
+                        f" anti join _stdeval_stored_keys k on {_join(target.key, 'i', 'k')}",
+                        values,
+                    )
         else:
             con.execute(insert, values)
         if spec.name == "pilot_program" and "standards" in bare:
