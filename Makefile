@@ -57,6 +57,7 @@ lock: install
 bench: install
 	$(BIN)/python benchmarks/bench_demo.py
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_concurrent.py
 	$(BIN)/python benchmarks/bench_scoring.py
 	$(BIN)/python benchmarks/bench_sign_in.py
 	$(BIN)/python benchmarks/bench_pages.py

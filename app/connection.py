@@ -3,10 +3,12 @@
 DuckDB lets one process hold a database file read-write, and a connection
 shared between Streamlit sessions fails with "connection is busy"; so the
 app opens one cached connection per warehouse file and hands each rerun
-its own ``cursor()``. The process also runs the inbox worker that loads the
-files ``stdeval ingest`` queues while the dashboard holds the warehouse.
-Cached reads are keyed on a data version that changes after every load
-and every stored score run, so new rows and scores show without a restart.
+its own ``cursor()``. The process is the warehouse's one writer while it
+runs: its inbox worker (:func:`etl.receive.serve_queue`) applies, in
+receipt order, the files and jobs (a ``stdeval score`` run) that commands
+queue meanwhile. Cached reads are keyed on a data version that changes
+after every load and every stored score run, so new rows and scores show
+without a restart.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from etl.inbox import InboxWorker, is_lock_error
+from app.job_kinds import register_app_kinds
+from etl.inbox import is_lock_error
+from etl.receive import serve_queue
 from etl.settings import db_path, landing_dir
 from etl.warehouse import connect
 
@@ -26,9 +30,10 @@ from etl.warehouse import connect
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     con = connect(path)
     # This process holds the warehouse read-write, so it is the one writer:
-    # files that `stdeval ingest` leaves in the landing inbox for this
-    # warehouse (and for no other) are loaded here.
-    InboxWorker(con, landing=landing_dir().resolve(), warehouse=Path(path).resolve()).start()
+    # files and jobs that commands leave in the landing inbox for this
+    # warehouse (and for no other) are applied here, in receipt order.
+    register_app_kinds()
+    serve_queue(con, landing=landing_dir().resolve(), warehouse=Path(path).resolve())
     return con
 
 

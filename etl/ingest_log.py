@@ -7,6 +7,7 @@ nothing are recorded here, each in a transaction of its own.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ __all__ = [
     "log_duplicate",
     "log_nothing_loaded",
     "refuse",
+    "result_of_receipt",
 ]
 
 
@@ -69,6 +71,7 @@ def refuse(
     uploader: str,
     received_at: datetime,
     dry_run: bool = False,
+    receipt_seq: int | None = None,
 ) -> IngestResult:
     """Record a refused file in the ingest log (unless dry run) and return its result."""
     result = IngestResult(source, file_name, sha256, "refused", reason=refusal.message)
@@ -78,15 +81,34 @@ def refuse(
             "reason_zh": refusal.reason_zh,
             "reason_en": refusal.reason_en,
         }
-        log_nothing_loaded(con, result, uploader=uploader, received_at=received_at, summary=summary)
+        log_nothing_loaded(
+            con,
+            result,
+            uploader=uploader,
+            received_at=received_at,
+            summary=summary,
+            receipt_seq=receipt_seq,
+        )
     return result
 
 
 def log_duplicate(
-    con: duckdb.DuckDBPyConnection, result: IngestResult, *, uploader: str, received_at: datetime
+    con: duckdb.DuckDBPyConnection,
+    result: IngestResult,
+    *,
+    uploader: str,
+    received_at: datetime,
+    receipt_seq: int | None = None,
 ) -> None:
     """Record the second receipt of loaded bytes (status ``duplicate``, nothing loaded)."""
-    log_nothing_loaded(con, result, uploader=uploader, received_at=received_at, summary=None)
+    log_nothing_loaded(
+        con,
+        result,
+        uploader=uploader,
+        received_at=received_at,
+        summary=None,
+        receipt_seq=receipt_seq,
+    )
 
 
 def log_nothing_loaded(
@@ -96,6 +118,7 @@ def log_nothing_loaded(
     uploader: str,
     received_at: datetime,
     summary: dict[str, Any] | None,
+    receipt_seq: int | None = None,
 ) -> None:
     """Write the ingest-log row of a file that loaded no row (refused or duplicate)."""
     begin(con)
@@ -115,8 +138,58 @@ def log_nothing_loaded(
             warnings=0,
             status=result.status,
             error_summary=summary,
+            receipt_seq=receipt_seq,
         )
         commit(con)
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def result_of_receipt(
+    con: duckdb.DuckDBPyConnection,
+    sha256: str,
+    *,
+    received_at: datetime,
+    receipt_seq: int | None,
+) -> IngestResult | None:
+    """Rebuild the result of one receipt whose transaction committed (``None``: it did not).
+
+    The receipt is found by its sequence number (or, for an entry queued by
+    an older stdeval, by the moment it was received); only this ingest's
+    rejected rows are returned (the same bytes may have been received before).
+    """
+    params = {"sha256": sha256, "received_at": received_at, "receipt_seq": receipt_seq}
+    rows = con.execute(query("find_ingest_by_receipt"), params).fetchall()
+    if not rows:
+        return None
+    ingest_id, source, file_name, status, read, accepted, rejected, replaced, warnings, summary = (
+        rows[0]
+    )
+    details = json.loads(summary) if summary else {}
+    reason = (
+        Message(details["reason_zh"], details["reason_en"])
+        if isinstance(details, dict) and "reason_zh" in details
+        else None
+    )
+    errors = []
+    if rejected:
+        for r in con.execute(query("select_rejected_rows"), {"ingest_id": ingest_id}).fetchall():
+            errors.append(
+                {"row": r[0], "column": r[1], "value": r[2], "rule": r[3],
+                 "message_zh": r[4], "message_en": r[5]}
+            )  # fmt: skip
+    return IngestResult(
+        source,
+        file_name,
+        sha256,
+        status,
+        rows_read=read,
+        rows_accepted=accepted,
+        rows_rejected=rejected,
+        rows_replaced=replaced,
+        warnings=warnings,
+        errors=errors,
+        reason=reason,
+        ingest_id=ingest_id,
+    )

@@ -83,6 +83,7 @@ class _Target:
     key: tuple[str, ...]
     columns: tuple[str, ...]  # data columns written (key included), all quoted
     patch: bool
+    absent: tuple[str, ...] = ()  # the source's columns the file lacks (a replaced row loses them)
 
 
 def _target(con: duckdb.DuckDBPyConnection, spec: SourceSpec, frame: pl.DataFrame) -> _Target:
@@ -101,11 +102,13 @@ def _target(con: duckdb.DuckDBPyConnection, spec: SourceSpec, frame: pl.DataFram
         msg = f"key columns {missing_key} of {spec.name!r} are missing from the frame"
         raise ValueError(msg)
     table = _quote(spec.table, [spec.table])
+    lacking = [c for c in spec.column_names() if c in in_table and c not in frame.columns]
     return _Target(
         table=table,
         key=tuple(_quote(k, allowed) for k in spec.key),
         columns=tuple(_quote(c, allowed) for c in allowed),
         patch=patch,
+        absent=tuple(_quote(c, lacking) for c in lacking),
     )
 
 
@@ -188,19 +191,29 @@ def upsert_rows(
                     params,
                 ).fetchall()
                 replaced += int(row[0][0]) if row else 0
-        row = con.execute(
-            "insert into row_replacement"
-            " (source, row_key, old_sha256, new_sha256, replaced_at, old_values)"
-            f" select $source, {_key_json('t', target.key)}, t.source_sha256, $sha256,"
-            f" $loaded_at, to_json(t) from {target.table} t"
-            f" semi join _stdeval_incoming i on {_join(target.key, 't', 'i')}",
-            params,
-        ).fetchall()
-        replaced += int(row[0][0]) if row else 0
+        # The file's keys already stored, found once (a semi join): their rows
+        # are overwritten, the others appended.
+        key_names = [k.strip('"') for k in target.key]
+        found = con.sql(
+            f"select {', '.join(f't.{k}' for k in target.key)} from {target.table} t"
+            f" semi join _stdeval_incoming i on {_join(target.key, 't', 'i')}"
+        ).to_arrow_table()
+        stored_keys = pl.DataFrame(pl.from_arrow(found)).cast(
+            {k: data.schema[k] for k in key_names}
+        )
+        stored = stored_keys.height
+        replaced += stored
+        # Every key stored (a re-send of corrections): the incoming view itself, no copy.
+        existing = (
+            None if stored == data.height else data.join(stored_keys, on=key_names, how="semi")
+        )
+        if stored:
+            _record_replaced(con, target, existing, params)
         if spec.name == "standard":
             _record_standard_history(con, target, sha256=sha256, loaded_at=loaded_at)
         select = f"select {cols}, $sha256, $loaded_at from _stdeval_incoming"
         insert = f"insert into {target.table} ({cols}, source_sha256, loaded_at) {select}"
+        values = {"sha256": sha256, "loaded_at": loaded_at}
         if target.patch:
             updates = ", ".join(
                 f"{c} = coalesce(excluded.{c}, {target.table}.{c})"
@@ -218,21 +231,85 @@ def upsert_rows(
                 )
             )
             conflict = ", ".join(target.key)
-            con.execute(
-                f"{insert} on conflict ({conflict}) do update set {updates}",
-                {"sha256": sha256, "loaded_at": loaded_at},
-            )
+            con.execute(f"{insert} on conflict ({conflict}) do update set {updates}", values)
+        elif stored:
+            _overwrite_stored(con, target, existing, values)
+            if stored < data.height:
+                # New keys: the incoming rows minus the (few) stored keys, in SQL
+                # (no copy of the file's rows in polars).
+                with registered(con, "_stdeval_stored_keys", stored_keys):
+                    con.execute(
+                        f"insert into {target.table} ({cols}, source_sha256, loaded_at)"
+                        f" select {', '.join(f'i.{c}' for c in target.columns)},"
+                        " $sha256, $loaded_at from _stdeval_incoming i"
+                        f" anti join _stdeval_stored_keys k on {_join(target.key, 'i', 'k')}",
+                        values,
+                    )
         else:
-            verb = "insert or replace" if replaced else "insert"
-            con.execute(
-                insert.replace("insert", verb, 1), {"sha256": sha256, "loaded_at": loaded_at}
-            )
+            con.execute(insert, values)
         if spec.name == "pilot_program" and "standards" in bare:
             programs = data.select("program_id", "standards")
             with registered(con, "_stdeval_programs", programs):
                 con.execute(query("delete_program_links"))
                 con.execute(query("insert_program_links"))
     return LoadOutcome(written=data.height, replaced=replaced)
+
+
+@contextmanager
+def _stored_rows_view(
+    con: duckdb.DuckDBPyConnection, existing: pl.DataFrame | None
+) -> Iterator[str]:
+    """The view of the file's rows whose key is stored (``None``: all of ``_stdeval_incoming``)."""
+    if existing is None:
+        yield "_stdeval_incoming"
+        return
+    with registered(con, "_stdeval_existing", existing):
+        yield "_stdeval_existing"
+
+
+def _record_replaced(
+    con: duckdb.DuckDBPyConnection,
+    target: _Target,
+    existing: pl.DataFrame | None,
+    params: dict[str, Any],
+) -> None:
+    """Keep the stored rows that ``existing`` (rows of stored keys) replaces in ``row_replacement``."""
+    with _stored_rows_view(con, existing) as view:
+        con.execute(
+            "insert into row_replacement"
+            " (source, row_key, old_sha256, new_sha256, replaced_at, old_values)"
+            f" select $source, {_key_json('t', target.key)}, t.source_sha256, $sha256,"
+            f" $loaded_at, to_json(t) from {target.table} t"
+            f" semi join {view} i on {_join(target.key, 't', 'i')}",
+            params,
+        )
+
+
+def _overwrite_stored(
+    con: duckdb.DuckDBPyConnection,
+    target: _Target,
+    existing: pl.DataFrame | None,
+    values: dict[str, Any],
+) -> None:
+    """Overwrite the stored rows of ``existing``'s keys whole, in one update by join.
+
+    Set operations, not a per-row primary-key upsert: the key (hence the
+    index) does not change, and a column the file lacks becomes null, as
+    for a row written anew.
+    """
+    sets = ", ".join(
+        [
+            *(f"{c} = i.{c}" for c in target.columns if c not in target.key),
+            *(f"{c} = null" for c in target.absent),
+            "source_sha256 = $sha256",
+            "loaded_at = $loaded_at",
+        ]
+    )
+    with _stored_rows_view(con, existing) as view:
+        con.execute(
+            f"update {target.table} t set {sets} from {view} i where {_join(target.key, 't', 'i')}",
+            values,
+        )
 
 
 def _record_standard_history(
@@ -305,8 +382,10 @@ def record_ingest(con: duckdb.DuckDBPyConnection, **fields: Any) -> int:
     """Append one ``ingest_log`` row and return its ``ingest_id``.
 
     ``fields`` are the named parameters of ``etl/sql/insert_ingest_log.sql``;
-    a dict ``error_summary`` is stored as JSON.
+    a dict ``error_summary`` is stored as JSON; ``receipt_seq`` defaults to
+    ``None`` (a load that did not come through the inbox).
     """
+    fields.setdefault("receipt_seq", None)
     summary = fields.get("error_summary")
     if isinstance(summary, dict):
         fields["error_summary"] = json.dumps(summary, ensure_ascii=False, sort_keys=True)

@@ -82,6 +82,7 @@ def load_validated(
     strict: bool = False,
     progress: Progress | None = None,
     typed: pl.DataFrame | None = None,
+    receipt_seq: int | None = None,
 ) -> IngestResult:
     """Load a :class:`~datasets.validation.ValidationResult` in one transaction.
 
@@ -92,7 +93,8 @@ def load_validated(
     ``typed`` is the frame that was validated: valid rows whose key a later
     valid row repeats (``duplicate_in_file`` warnings) are recorded as
     replaced within the file. The ingest-log row is written first so that
-    the rejected rows carry its ``ingest_id``.
+    the rejected rows carry its ``ingest_id``; ``receipt_seq`` is the inbox's
+    receipt number of the file (kept in the ingest log).
     """
     labels = labels or {}
     errors = _relabel(validation.errors, labels)
@@ -158,6 +160,7 @@ def load_validated(
             warnings=result.warnings,
             status=result.status,
             error_summary=summary or None,
+            receipt_seq=receipt_seq,
         )
         load.record_rejections(
             con, source=spec.name, sha256=sha256, ingest_id=result.ingest_id, errors=errors

@@ -140,6 +140,7 @@ def ingest_bytes(
     received_at: datetime | None = None,
     allowed_site_ids: Iterable[str] | None = None,
     progress: Progress | None = None,
+    receipt_seq: int | None = None,
 ) -> IngestResult:
     """Ingest the raw bytes of one uploaded CSV or Excel file.
 
@@ -164,6 +165,11 @@ def ingest_bytes(
         (1-based, as the user sees it; default: found).
     dry_run, strict
         Validate only; or load nothing if any row fails.
+    allowed_site_ids
+        The sites the uploader may write (``None``: any); a row of another
+        site is rejected (rule ``site_not_allowed``).
+    receipt_seq
+        The inbox's receipt number of the file, kept in the ingest log.
     """
     from datasets.headers import map_headers
     from datasets.sources import get_source
@@ -176,7 +182,9 @@ def ingest_bytes(
     if earlier is not None:
         result = duplicate_result(source, file_name, sha, earlier)
         if not dry_run:
-            log_duplicate(con, result, uploader=uploader, received_at=received)
+            log_duplicate(
+                con, result, uploader=uploader, received_at=received, receipt_seq=receipt_seq
+            )
         return result
     if progress:
         progress("read", 0, len(data))
@@ -200,6 +208,7 @@ def ingest_bytes(
             uploader=uploader,
             received_at=received,
             dry_run=dry_run,
+            receipt_seq=receipt_seq,
         )
     if progress:
         progress("read", len(data), len(data))
@@ -249,6 +258,7 @@ def ingest_bytes(
         strict=strict,
         progress=progress,
         typed=typed,
+        receipt_seq=receipt_seq,
     )
     if unrecognised and result.reason is None:
         result.reason = notice(unrecognised, strict=False).message

@@ -249,9 +249,13 @@ def _run(
     lang: str,
     wait: float,
 ) -> int:
-    from etl.inbox import submit
+    from app.job_kinds import register_app_kinds
+    from etl.receive import ReceiveOptions, receive
+    from etl.result import IngestResult
     from etl.warehouse import NotAWarehouse, warehouse_exists
-    from etl.writer import run_or_wait
+
+    # This command may become the writer: it then runs every queued job kind.
+    register_app_kinds()
 
     path = db_path(db)
     try:
@@ -273,28 +277,23 @@ def _run(
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     interactive = sys.stdout.isatty() and not as_json
     results: list[IngestResult | None] = []
-    entries = []
+    readable: list[tuple[str, bytes]] = []
     for file in files:
         data, problem = _read(file)
         if data is None:
             results.append(IngestResult(source, str(file), None, "refused", reason=problem))
-            entries.append(None)
             continue
-        entry = submit(
-            data,
-            source=source,
-            file_name=file.name,
-            sheet=sheet,
-            header_row=header_row,
-            dry_run=dry_run,
-            strict=strict,
-            lang=lang,
-            uploader=_uploader(),
-            warehouse=path.resolve(),
-        )
         results.append(None)
-        entries.append(entry)
-    queued = [e for e in entries if e is not None]
+        readable.append((file.name, data))
+    options = ReceiveOptions(
+        source,
+        sheet=sheet,
+        header_row=header_row,
+        dry_run=dry_run,
+        strict=strict,
+        lang=lang,
+        uploader=_uploader(),
+    )
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -310,12 +309,14 @@ def _run(
     def progress_for(entry):
         if not interactive:
             return None
-        task = tasks.setdefault(entry.request_id, progress.add_task(entry.file_name, total=1))
+        if entry.request_id not in tasks:  # progress_for is asked again while waiting
+            tasks[entry.request_id] = progress.add_task(entry.file_name, total=1)
+        task = tasks[entry.request_id]
 
         def update(stage: str, done: int, total: int) -> None:
             progress.update(
                 task,
-                description=f"{entry.file_name} · {_STAGES[lang][stage]}",
+                description=f"{entry.file_name} · {_STAGES[lang].get(stage, stage)}",
                 completed=done,
                 total=max(total, 1),
             )
@@ -334,16 +335,24 @@ def _run(
             )
 
     with progress:
-        finished = (
-            run_or_wait(path, queued, timeout=wait, progress_for=progress_for, on_wait=on_wait)
-            if queued
-            else {}
+        received = (
+            receive(
+                readable,
+                options,
+                warehouse=path,
+                timeout=wait,
+                progress_for=progress_for,
+                on_wait=on_wait,
+            )
+            if readable
+            else []
         )
     code = 0
-    for i, entry in enumerate(entries):
-        if entry is None:
+    waiting = iter(received)
+    for i, slot in enumerate(results):
+        if slot is not None:
             continue
-        result = finished.get(entry.request_id)
+        entry, result = next(waiting)
         if result is None:
             reason = Message(
                 "数据仓库仍在使用中；文件已在收件箱，持有数据仓库的进程会导入它",

@@ -58,12 +58,16 @@ def require_source(source: str, lang: str) -> None:
     )
 
 
-def open_existing_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+def open_existing_warehouse(
+    path: Path, *, busy_ok: bool = False
+) -> duckdb.DuckDBPyConnection | None:
     """Open the warehouse at ``path`` read-write for a command, or exit with a clear reason.
 
-    A missing file, a file that is not a warehouse, or one held by another
-    process (the dashboard: DuckDB lets one process write), ends the command
-    with status 1 and a message in Chinese and English instead of a traceback.
+    A missing file or a file that is not a warehouse ends the command with
+    status 1 and a message in Chinese and English instead of a traceback.
+    A warehouse held by another process (the dashboard: DuckDB lets one
+    process write) gives ``None`` with ``busy_ok`` (the command then queues
+    its work for that process, :mod:`etl.receive`), else ends the command.
     """
     if not warehouse_exists(path):
         msg = Message(
@@ -80,10 +84,13 @@ def open_existing_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as exc:
         if not is_lock_error(exc):
             raise
+        if busy_ok:
+            return None
         msg = Message(
-            f"数据仓库 {path} 正由另一个进程（如正在运行的仪表盘）使用，请稍后再试或先停止该进程",
-            f"warehouse {path} is in use by another process (such as the running dashboard); "
-            "try again later or stop that process first",
+            f"数据仓库 {path} 已由另一个进程（如已在运行的仪表盘）打开；"
+            "该仪表盘可直接使用，数据导入和评分命令也可照常运行",
+            f"warehouse {path} is already open in another process (a dashboard already "
+            "running?); use that dashboard: ingest and score work while it runs",
         )
         typer.echo(msg.both(), err=True)
         raise typer.Exit(1) from exc

@@ -5,23 +5,20 @@ from __future__ import annotations
 import getpass
 import json
 import math
+import sys
+from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from app.cli.options import DbOption, open_existing_warehouse
+from app.job_kinds import SCORE, register_app_kinds
+from datasets.messages import Message
 from etl.settings import db_path
-from metrics.config import ConfigError
-from metrics.request import ScoreRequest
-from metrics.runs import store_run
-from metrics.scope import Scope
-from metrics.scores import ScoreOutcome, compute_scores
-from metrics.topsis_view import topsis_ranking
 
 
 class Method(StrEnum):
@@ -85,56 +82,17 @@ def _login() -> str:
         return "cli"
 
 
-def _summary(outcome: ScoreOutcome, run_id: str) -> dict[str, Any]:
-    counts = outcome.summary()
-    return {
-        "run_id": run_id,
-        "fingerprint": outcome.fingerprint,
-        "method": outcome.weights.method,
-        "weights": outcome.weights.weights,
-        **counts,
-        "shrinkage": outcome.shrinkage,
-        "year": outcome.primary_year,
-        "seed": outcome.seed,
-        "replicates": outcome.replicates,
-        "level": outcome.level,
-        "config_version": outcome.config.version,
-        "cr": outcome.weights.details.get("cr"),
-        "reliability": outcome.reliability.to_dicts(),
-    }
-
-
 def _fmt(value: float | None, digits: int = 1) -> str:
     return "—" if value is None or math.isnan(value) else f"{value:.{digits}f}"
 
 
-def _topsis(outcome: ScoreOutcome) -> pl.DataFrame:
-    return topsis_ranking(
-        outcome.results, weights=outcome.weights.weights, year=outcome.primary_year
-    )
-
-
-def _ranked(outcome: ScoreOutcome) -> pl.DataFrame:
-    """The primary year's standards with a composite: ranked first, then those listed apart."""
-    scores = outcome.results.filter(
-        (pl.col("year") == outcome.primary_year)
-        & (pl.col("level") == "composite")
-        & (pl.col("item") == "score")
-        & pl.col("value").is_not_null()
-    )
-    return scores.join(
-        outcome.ranks.filter(pl.col("year") == outcome.primary_year).drop("year"),
-        on="standard_code",
-        how="left",
-    ).sort(["ranked", "rank", "value"], descending=[True, False, True], nulls_last=True)
-
-
-def _composite_table(console: Console, outcome: ScoreOutcome, limit: int) -> None:
-    frame = _ranked(outcome)
-    ranked = frame.filter(pl.col("ranked"))
-    estimate = "shrunk" if outcome.shrinkage else "raw"
+def _composite_table(
+    console: Console, rows: list[dict[str, Any]], summary: dict[str, Any], limit: int
+) -> None:
+    ranked = [r for r in rows if r.get("ranked")]
+    estimate = "shrunk" if summary.get("shrinkage") else "raw"
     table = Table(
-        title=f"评价结果 / scores ({outcome.primary_year}, {estimate} estimate, top {limit})",
+        title=f"评价结果 / scores ({summary['year']}, {estimate} estimate, top {limit})",
         caption="rank 95% = rank interval; P(top 10) from the bootstrap replicates",
     )
     table.add_column("#", justify="right")
@@ -146,7 +104,7 @@ def _composite_table(console: Console, outcome: ScoreOutcome, limit: int) -> Non
     table.add_column("grade")
     table.add_column("sites", justify="right")
     table.add_column("resp.", justify="right")
-    for row in ranked.head(limit).iter_rows(named=True):
+    for row in ranked[:limit]:
         interval = (
             f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])}" if row["ci_low"] is not None else "—"
         )
@@ -163,16 +121,19 @@ def _composite_table(console: Console, outcome: ScoreOutcome, limit: int) -> Non
             str(row["n_responses"]),
         )
     console.print(table)
-    apart = frame.filter(~pl.col("ranked")).group_by("exclusion_reason").len()
-    for reason, count in sorted(apart.rows(), key=lambda r: str(r[0])):
+    apart: dict[str, int] = {}
+    for row in rows:
+        if not row.get("ranked"):
+            reason = str(row.get("exclusion_reason"))
+            apart[reason] = apart.get(reason, 0) + 1
+    for reason, count in sorted(apart.items()):
         console.print(f"listed apart 未排名 ({reason}): {count}")
 
 
-def _topsis_table(console: Console, outcome: ScoreOutcome, limit: int) -> None:
-    view = _topsis(outcome)
-    ranked = view.filter(pl.col("topsis_rank").is_not_null()).head(limit)
+def _topsis_table(console: Console, rows: list[dict[str, Any]], year: Any, limit: int) -> None:
+    ranked = [r for r in rows if r["topsis_rank"] is not None][:limit]
     table = Table(
-        title=f"TOPSIS 贴近度 / closeness ({outcome.primary_year}, top {limit})",
+        title=f"TOPSIS 贴近度 / closeness ({year}, top {limit})",
         caption="composite # ranks the same standards; shift = composite # − TOPSIS #",
     )
     table.add_column("#", justify="right")
@@ -181,7 +142,7 @@ def _topsis_table(console: Console, outcome: ScoreOutcome, limit: int) -> None:
     table.add_column("score", justify="right")
     table.add_column("composite #", justify="right")
     table.add_column("shift", justify="right")
-    for row in ranked.iter_rows(named=True):
+    for row in ranked:
         shift = row["rank_shift"]
         table.add_row(
             str(row["topsis_rank"]),
@@ -192,10 +153,10 @@ def _topsis_table(console: Console, outcome: ScoreOutcome, limit: int) -> None:
             f"{shift:+d}" if shift else "",
         )
     console.print(table)
-    partial = view.filter(pl.col("topsis_rank").is_null())
-    if partial.height:
-        console.print(f"not ranked by TOPSIS (partial) {partial.height}:")
-        for row in partial.head(limit).iter_rows(named=True):
+    partial = [r for r in rows if r["topsis_rank"] is None]
+    if partial:
+        console.print(f"not ranked by TOPSIS (partial) {len(partial)}:")
+        for row in partial[:limit]:
             console.print(
                 f"  {row['standard_code']}  score {_fmt(row['composite'])}  {row['reason']}"
             )
@@ -203,11 +164,11 @@ def _topsis_table(console: Console, outcome: ScoreOutcome, limit: int) -> None:
 
 def _print_table(
     console: Console,
-    outcome: ScoreOutcome,
-    summary: dict[str, Any],
+    done: dict[str, Any],
     limit: int,
     view: View = View.composite,
 ) -> None:
+    summary = done["summary"]
     console.print(
         f"[bold]run[/bold] {summary['run_id']}  ·  fingerprint {summary['fingerprint'][:16]}…"
     )
@@ -219,14 +180,42 @@ def _print_table(
         f"insufficient evidence {summary['n_insufficient']} · ranked {summary['n_ranked']}"
     )
     if view is View.topsis:
-        _topsis_table(console, outcome, limit)
+        _topsis_table(console, done["topsis"], summary["year"], limit)
     else:
-        _composite_table(console, outcome, limit)
+        _composite_table(console, done["ranking"], summary, limit)
     for rel in summary["reliability"]:
         alpha = rel["alpha"]
         flag = " [yellow]α < 0.7[/yellow]" if rel["warning"] else ""
         console.print(
             f"survey {rel['survey_year']}: Cronbach α {_fmt(alpha, 3)} (n {rel['n_respondents']}){flag}"
+        )
+
+
+def _score_through_queue(path: Path, params: dict[str, Any], *, interactive: bool) -> Any:
+    """Run the scoring as a job of the one writer: here, or in the dashboard holding the warehouse."""
+    from etl.receive import run_job
+
+    register_app_kinds()
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    told = {"waiting": False}
+
+    def on_wait(elapsed: float) -> None:
+        if not told["waiting"]:
+            told["waiting"] = True
+            err.print(
+                "数据仓库正由另一个进程（如仪表盘）使用；评分已排入其队列，正在等待结果… / "
+                "the warehouse is held by another process (the dashboard?); the scoring run is "
+                "queued there, waiting for its result…"
+            )
+
+    with err.status("评分中 / scoring…", spinner="dots") if interactive else nullcontext():
+        return run_job(
+            SCORE,
+            params,
+            warehouse=path,
+            uploader=f"cli:{params['by']}",
+            timeout=3600.0,
+            on_wait=on_wait,
         )
 
 
@@ -289,29 +278,44 @@ def register(app: typer.Typer) -> None:
         weights) beside the composite rank; with --json the rows are added
         as "topsis". The stored run is the same in either view.
         """
-        con = open_existing_warehouse(db_path(db))
+        path = db_path(db)
+        con = open_existing_warehouse(path, busy_ok=True)  # exists and is a warehouse
+        if con is not None:
+            con.close()
         try:
-            request = ScoreRequest(
-                scope=Scope(year=year),
-                method=method.value,
-                weights=parse_weights(weights, method.value),
-                config=config,
-                seed=seed,
-                replicates=replicates,
-                shrinkage=shrinkage,
-                population_shares=parse_weights(population_shares, "manual"),
-            )
-            outcome = compute_scores(con, request)
-            run_id = store_run(con, outcome, created_by=by or _login())
-        except (ConfigError, ValueError) as exc:
+            params = {
+                "year": year,
+                "method": method.value,
+                "weights": parse_weights(weights, method.value),
+                "config": str(config.resolve()) if config else None,
+                "seed": seed,
+                "replicates": replicates,
+                "shrinkage": shrinkage,
+                "population_shares": parse_weights(population_shares, "manual"),
+                "by": by or _login(),
+            }
+        except ValueError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from exc
-        finally:
-            con.close()
-        summary = _summary(outcome, run_id)
+        done = _score_through_queue(path, params, interactive=sys.stderr.isatty() and not as_json)
+        if done is None:
+            typer.echo(
+                f"数据仓库 {path} 一小时内一直忙；评分仍在队列中，完成后结果会保存在数据仓库 / "
+                f"warehouse {path} stayed busy for an hour; the scoring run stays queued and "
+                "its run will be stored when it completes",
+                err=True,
+            )
+            raise typer.Exit(75)
+        if done.get("status") != "done":
+            reason = Message.from_json(done.get("reason")) or Message(
+                "评分被拒绝", "scoring refused"
+            )
+            typer.echo(reason.both(), err=True)
+            raise typer.Exit(2)
+        summary = done["summary"]
         if as_json:
             if view is View.topsis:
-                summary["topsis"] = _topsis(outcome).to_dicts()
-            typer.echo(json.dumps(summary, ensure_ascii=False, sort_keys=True))
+                summary["topsis"] = done["topsis"]
+            typer.echo(json.dumps(summary, ensure_ascii=False, sort_keys=True, default=str))
             return
-        _print_table(Console(), outcome, summary, limit, view)
+        _print_table(Console(), done, limit, view)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import duckdb
 
-from etl.inbox import process_inbox, submit
+from etl.drain import process_inbox
+from etl.inbox import submit
 from etl.queries import query
 from etl.uploads import ingest_bytes
 from tests.etl.fixtures import nasty
@@ -58,7 +59,7 @@ def test_inbox_rebuilds_a_committed_entry_with_only_its_own_errors(con, tmp_path
     entry = submit(DATA, source="feedback", file_name="f.csv", landing=landing, lang="en")
     # The load of this entry committed, then the process died before finishing
     # the entry; an earlier strict attempt of the same bytes left other errors.
-    send_strict_then_loose(con, received_at=entry.received)
+    send_strict_then_loose(con, received_at=entry.received, receipt_seq=entry.seq)
     (result,) = process_inbox(con, landing=landing)
     assert (result.status, result.rows_accepted, result.rows_rejected) == ("loaded", 1, 1)
     assert [(e["row"], e["rule"]) for e in result.errors] == [(3, "likert_range")]
