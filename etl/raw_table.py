@@ -154,8 +154,11 @@ def finish_table(
     body = grid.slice(header_index + 1).with_row_index(ROW, offset=header_row + 1)
     body = body.with_columns(pl.col(ROW).cast(pl.Int64))
     if width:
-        # Empty cells are null already (CSV: empty field; Excel: whitespace_as_null).
-        blank = body.select(pl.all_horizontal([pl.col(c).is_null() for c in names])).to_series()
+        # A row whose cells are all empty or only spaces (any kind: a full-width
+        # space, a no-break space) is not a row a person wrote: skip it. Excel
+        # cells of spaces are null already (whitespace_as_null); CSV ones are not.
+        joined = pl.concat_str(names, ignore_nulls=True).fill_null("")
+        blank = body.select(joined.str.strip_chars().str.len_bytes() == 0).to_series()
         if blank.any():  # filtering copies every column: only when there is a blank row
             body = body.filter(~blank)
     body = body.select(ROW, *names)

@@ -334,3 +334,10 @@ def test_xlsx_hidden_first_sheet_and_whitespace_rows_are_skipped() -> None:
     table = read_table(buffer.getvalue(), score=score)
     assert table.sheet == "数据"
     assert [r[0] for r in cells(table)] == [2, 4]
+
+
+@pytest.mark.parametrize("space", [" ", "\u3000", "\xa0", "\t "])
+def test_a_csv_row_of_spaces_is_not_a_row(space: str) -> None:
+    """Found by the round-trip property: a row whose only cell is spaces was kept as data."""
+    data = nasty.csv_bytes([HEADERS, ["", "", "", space], ["S1", "", "", ""]], encoding="utf-8")
+    assert cells(read_table(data, score=score)) == [(3, "S1", None, None, None)]
