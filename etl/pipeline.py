@@ -28,7 +28,7 @@ from datasets.messages import Message
 from datasets.problems import ROW
 from etl import ingest_log, load
 from etl.context import warehouse_context
-from etl.result import STATUSES, IngestResult, Progress, problems
+from etl.result import STATUSES, IngestResult, Progress, Receipt, problems
 
 __all__ = ["STATUSES", "IngestResult", "Progress", "ingest_frame", "load_validated"]
 
@@ -71,18 +71,14 @@ def load_validated(
     con: duckdb.DuckDBPyConnection,
     spec: Any,
     validation: Any,
+    receipt: Receipt,
     *,
     rows_read: int,
-    file_name: str,
-    sha256: str,
-    uploader: str,
-    received_at: datetime,
     labels: dict[str, str] | None = None,
     dry_run: bool = False,
     strict: bool = False,
     progress: Progress | None = None,
     typed: pl.DataFrame | None = None,
-    receipt_seq: int | None = None,
 ) -> IngestResult:
     """Load a :class:`~datasets.validation.ValidationResult` in one transaction.
 
@@ -93,9 +89,11 @@ def load_validated(
     ``typed`` is the frame that was validated: valid rows whose key a later
     valid row repeats (``duplicate_in_file`` warnings) are recorded as
     replaced within the file. The ingest-log row is written first so that
-    the rejected rows carry its ``ingest_id``; ``receipt_seq`` is the inbox's
+    the rejected rows carry its ``ingest_id``; ``receipt.receipt_seq`` is the inbox's
     receipt number of the file (kept in the ingest log).
     """
+    file_name, sha256, uploader = receipt.file_name, receipt.sha256, receipt.uploader
+    received_at, receipt_seq = receipt.received_at, receipt.receipt_seq
     labels = labels or {}
     errors = _relabel(validation.errors, labels)
     warnings = validation.warnings if validation.warnings is not None else pl.DataFrame()
@@ -233,11 +231,8 @@ def ingest_frame(
         con,
         spec,
         validation,
+        Receipt(file_name, sha256, uploader, received),
         rows_read=frame.height,
-        file_name=file_name,
-        sha256=sha256,
-        uploader=uploader,
-        received_at=received,
         dry_run=dry_run,
         strict=strict,
         progress=progress,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 import polars as pl
@@ -16,6 +17,35 @@ Progress = Callable[[str, int, int], None]
 #: What can happen to a file (``queued`` is added by the command line when
 #: the warehouse stayed busy: the file then waits in the inbox).
 STATUSES = ("loaded", "duplicate", "refused", "dry_run")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """Where a file's rows come from: recorded in the ingest log with every load.
+
+    Parameters
+    ----------
+    file_name, sha256
+        The name the user gave the file and the sha256 of its bytes.
+    uploader
+        Who sent it (``cli:<login>``, an account name, ``demo``).
+    received_at
+        When its bytes were received.
+    receipt_seq
+        The inbox's receipt number (``None`` for frames loaded directly).
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> Receipt("a.csv", "ab", "cli", datetime(2026, 1, 1)).receipt_seq is None
+    True
+    """
+
+    file_name: str
+    sha256: str
+    uploader: str
+    received_at: datetime
+    receipt_seq: int | None = None
 
 
 @dataclass

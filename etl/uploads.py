@@ -23,7 +23,7 @@ from etl.ignored_columns import notice, unrecognised_columns, warnings_for
 from etl.ingest_log import duplicate_result, find_loaded, log_duplicate, refuse
 from etl.pipeline import load_validated
 from etl.refusal import FileRefused
-from etl.result import IngestResult, Progress
+from etl.result import IngestResult, Progress, Receipt
 
 
 def _refusal_for_headers(
@@ -248,17 +248,13 @@ def ingest_bytes(
         con,
         spec,
         validation,
+        Receipt(file_name, sha, uploader, received, receipt_seq),
         rows_read=table.rows,
-        file_name=file_name,
-        sha256=sha,
-        uploader=uploader,
-        received_at=received,
         labels=labels,
         dry_run=dry_run,
         strict=strict,
         progress=progress,
         typed=typed,
-        receipt_seq=receipt_seq,
     )
     if unrecognised and result.reason is None:
         result.reason = notice(unrecognised, strict=False).message
