@@ -43,6 +43,11 @@ class RawTable:
         The text encoding of a CSV (``None`` for Excel).
     sheet
         The sheet read from a workbook.
+    stored
+        For workbook cells shown through a number format (``2.5百万`` for a
+        stored 2500000): ``_row``, ``position`` (``c0``...), ``shown`` and
+        ``stored``, so a message about such a cell can give both readings.
+        ``None`` for a CSV.
     """
 
     headers: list[str]
@@ -51,6 +56,7 @@ class RawTable:
     kind: str
     encoding: str | None = None
     sheet: str | None = None
+    stored: pl.DataFrame | None = None
 
     @property
     def rows(self) -> int:

@@ -228,7 +228,9 @@ def ingest_bytes(
         )
     context = warehouse_context(con, allowed_site_ids=allowed_site_ids)
     validation, typed = _validate_raw(spec, raw, context=context, scale=dict(mapping.scale))
-    validation.errors = _as_typed_by_user(validation.errors, raw)
+    validation.errors = _with_stored_reading(
+        _as_typed_by_user(validation.errors, raw), table, mapping
+    )
     validation.warnings = _as_typed_by_user(validation.warnings, raw)
     noticed = {header for header, _ in unrecognised}
     unknown = _unknown_column_warnings(
@@ -277,6 +279,44 @@ def _as_typed_by_user(problems: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame
         .with_columns(pl.coalesce("_cell", "value").alias("value"))
         .drop("_cell")
     )
+
+
+def _with_stored_reading(problems: pl.DataFrame, table: Any, mapping: Any) -> pl.DataFrame:
+    """Give both readings of a cell a number format shows otherwise than it stores.
+
+    A cell shown as ``2.5百万`` (a unit the reader cannot read) is rejected as
+    shown; the message adds what the cell stores, so the user can see which
+    reading is meant and retype the cell.
+    """
+    stored = getattr(table, "stored", None)
+    if problems.height == 0 or stored is None or stored.height == 0:
+        return problems
+    canonical = {}
+    for i, header in enumerate(table.headers):
+        name = mapping.columns.get(header) if header else None
+        if name is not None and name not in canonical.values():
+            canonical[f"c{i}"] = name
+    readings = (
+        stored.filter(pl.col("position").is_in(list(canonical)))
+        .with_columns(pl.col("position").replace_strict(canonical).alias("column"))
+        .select(pl.col(ROW).alias("row"), "column", "shown", "stored")
+    )
+    joined = problems.join(readings, on=["row", "column"], how="left", maintain_order="left")
+    both = pl.col("stored").is_not_null()
+    return joined.with_columns(
+        pl.when(both)
+        .then(
+            pl.format(
+                "{}（该单元格显示为“{}”，实际存储的值为 {}）", "message_zh", "shown", "stored"
+            )
+        )
+        .otherwise(pl.col("message_zh"))
+        .alias("message_zh"),
+        pl.when(both)
+        .then(pl.format("{} (the cell shows {} and stores {})", "message_en", "shown", "stored"))
+        .otherwise(pl.col("message_en"))
+        .alias("message_en"),
+    ).drop("shown", "stored")
 
 
 def _validate_raw(

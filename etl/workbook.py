@@ -8,10 +8,12 @@ no sheet is named, the sheet whose header matches the source is read
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
 
+from datasets.problems import ROW
 from etl.encoding import OLE2_MAGIC, ZIP_MAGIC
 from etl.raw_table import (
     HEADER_SEARCH_ROWS,
@@ -38,6 +40,31 @@ def _refuse_workbook(detail: str) -> FileRefused:
         f".xlsx and upload again ({detail})",
         rule="unreadable_workbook",
     )
+
+
+def _stored_readings(grid: pl.DataFrame, shown: pl.DataFrame, first_row: int) -> pl.DataFrame:
+    """The stored value of every cell a number format shows otherwise, by the user's row."""
+    parts = []
+    height = grid.height
+    for (col,), cells in shown.filter(pl.col("row") < height).group_by("column"):
+        if not 0 <= col < grid.width:  # type: ignore[operator]
+            continue
+        stored = grid.get_column(grid.columns[col]).gather(cells["row"])  # type: ignore[index]
+        parts.append(
+            pl.DataFrame(
+                {
+                    ROW: (cells["row"].cast(pl.Int64) + first_row),
+                    "position": f"c{col}",
+                    "shown": cells["text"].cast(pl.Utf8),
+                    "stored": stored.cast(pl.Utf8),
+                }
+            )
+        )
+    schema = {ROW: pl.Int64, "position": pl.Utf8, "shown": pl.Utf8, "stored": pl.Utf8}
+    if not parts:
+        return pl.DataFrame(schema=schema)
+    readings = pl.concat(parts).cast(schema)  # type: ignore[arg-type]
+    return readings.filter(pl.col("stored").is_not_null() & (pl.col("stored") != pl.col("shown")))
 
 
 def _show_as_formatted(grid: pl.DataFrame, shown: pl.DataFrame) -> pl.DataFrame:
@@ -206,7 +233,9 @@ def read_excel_bytes(
         scan = scan_sheet(data, sheet_name, grid.width)
     elif data.startswith(OLE2_MAGIC):
         scan, first_row = scan_xls(data, sheet_name, grid)
+    stored = None
     if scan is not None:
+        stored = _stored_readings(grid, scan.shown, first_row)
         grid = _show_as_formatted(grid, scan.shown)
     top = [[cell_text(v) for v in grid.row(i)] for i in range(min(grid.height, HEADER_SEARCH_ROWS))]
     if header_row is not None:
@@ -219,4 +248,5 @@ def read_excel_bytes(
             raise refuse_empty()
     if scan is not None and scan.merges:
         grid = _fill_merges(grid, scan.merges, index)
-    return finish_table(grid, index, first_row, kind="excel", sheet=sheet_name, score=score)
+    table = finish_table(grid, index, first_row, kind="excel", sheet=sheet_name, score=score)
+    return replace(table, stored=stored)

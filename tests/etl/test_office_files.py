@@ -149,6 +149,10 @@ def test_thousands_scaling_and_fixed_decimals_are_read_as_shown(con) -> None:
     assert [(e["row"], e["value"], e["rule"]) for e in result.errors] == [
         (5, "2.5百万", "not_an_amount")
     ]
+    # The message gives both readings: as shown and as stored.
+    (error,) = result.errors
+    assert "2.5百万" in error["message_zh"] and "2500000" in error["message_zh"]
+    assert "stores 2500000" in error["message_en"], error["message_en"]
     assert stored_amounts(con) == [("F1", 1235.0), ("F2", 1234.57), ("F3", 123500.0)]
 
 
