@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.score_cmd",
     "app.cli.users_cmd",
     "app.cli.export_cmd",
+    "app.cli.report_cmd",
 )
 
 cli = typer.Typer(
