@@ -6,14 +6,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 
 from app.auth.accounts import AccountError, require_account
 from app.auth.identity import User
-from app.cli.options import DbOption, cli_actor, open_existing_warehouse
+from app.cli.options import DbOption, cli_actor, open_existing_warehouse, refusals_end_command
 from app.exports.export import audited_export, latest_run_id
 from datasets.access import Access
-from datasets.messages import BilingualError, Message
+from datasets.messages import Message
 from etl.settings import db_path
 
 
@@ -35,13 +36,13 @@ class Format(StrEnum):
     parquet = "parquet"
 
 
-def export_user(cur: object, username: str, kind: str) -> User:
+def export_user(cur: duckdb.DuckDBPyConnection, username: str, kind: str) -> User:
     """The account ``--as`` names, if it may make this export; else a bilingual refusal.
 
     A score export needs the ``export`` permission (evaluators); a data table
     is exported by anyone who may read it, in their own scope.
     """
-    account = require_account(cur, username)  # type: ignore[arg-type]
+    account = require_account(cur, username)
     if not account.active:
         msg = f"账户 {username!r} 已停用，不能导出"
         raise AccountError(msg, f"account {username!r} is disabled and cannot export")
@@ -81,8 +82,7 @@ def register(app: typer.Typer) -> None:
         its own sites' feedback rows, no programme-wide table rows, and no
         score export.
         """
-        con = open_existing_warehouse(db_path(db))
-        try:
+        with refusals_end_command(open_existing_warehouse(db_path(db))) as con:
             user = export_user(con, as_user, kind.value) if as_user else None
             access = user.access() if user else Access.everything()
             run_id = run if kind is not Kind.scores or run else latest_run_id(con)
@@ -90,15 +90,10 @@ def register(app: typer.Typer) -> None:
                 con,
                 actor=user.username if user else cli_actor(),
                 kind=kind.value,
-                run_id=run_id if kind is Kind.scores else run,
+                run_id=run_id,
                 fmt=fmt.value,
                 access=access,
             )
-        except BilingualError as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(2) from None
-        finally:
-            con.close()
         output.write_bytes(data)
         where = f" · run {run_id}" if kind is Kind.scores else ""
         typer.echo(

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from app.cli.options import DbOption, open_existing_warehouse
+from app.cli.options import DbOption, open_existing_warehouse, refusals_end_command
 from app.exports.report import report_pdf
-from datasets.messages import BilingualError, Message
+from datasets.messages import Message
 from etl.settings import db_path
 
 
@@ -29,14 +29,8 @@ def register(app: typer.Typer) -> None:
 
         Needs Debian's chromium (make browser-deps); the run id is on every page.
         """
-        con = open_existing_warehouse(db_path(db))
-        try:
+        with refusals_end_command(open_existing_warehouse(db_path(db))) as con:
             data = report_pdf(con, run_id=run, lang=lang)
-        except BilingualError as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(2) from None
-        finally:
-            con.close()
         output.write_bytes(data)
         typer.echo(
             Message(

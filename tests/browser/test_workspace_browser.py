@@ -27,6 +27,15 @@ def evaluator_app(
         yield app
 
 
+def _download(page, label: str, folder: Path) -> Path:
+    """Click the download button ``label`` and save the file under its suggested name."""
+    with page.expect_download(timeout=180_000) as download:
+        page.get_by_role("button", name=label).filter(visible=True).first.click()
+    path = folder / download.value.suggested_filename
+    download.value.save_as(path)
+    return path
+
+
 def test_an_evaluator_runs_scoring_and_downloads_the_xlsx_and_the_pdf(
     evaluator_app: ServedApp, page, tmp_path: Path
 ) -> None:
@@ -51,25 +60,14 @@ def test_an_evaluator_runs_scoring_and_downloads_the_xlsx_and_the_pdf(
     page.goto(f"{evaluator_app.url}/workspace", wait_until="domcontentloaded")
     page.get_by_role("heading", name=ZH["workspace.title"]).wait_for(timeout=60_000)
     page.get_by_role("tab", name=ZH["workspace.tab_export"]).click()
-    panel = page.get_by_role("tabpanel", name=ZH["workspace.tab_export"])
     page.screenshot(path=str(SCREENSHOTS / "workspace-export-tab.png"), full_page=True)
-    with page.expect_download(timeout=120_000) as xlsx_download:
-        page.get_by_role("button", name=ZH["workspace.download_xlsx"]).filter(
-            visible=True
-        ).first.click()
-    xlsx = tmp_path / xlsx_download.value.suggested_filename
-    xlsx_download.value.save_as(xlsx)
+    xlsx = _download(page, ZH["workspace.download_xlsx"], tmp_path)
     assert run_id in xlsx.name
     book = fastexcel.read_excel(xlsx.read_bytes())
     assert book.sheet_names == list(SHEETS)
     assert book.load_sheet("scores").to_polars()["run_id"].unique().to_list() == [run_id]
 
-    with page.expect_download(timeout=180_000) as pdf_download:
-        page.get_by_role("button", name=ZH["workspace.download_pdf"]).filter(
-            visible=True
-        ).first.click()
-    pdf = tmp_path / pdf_download.value.suggested_filename
-    pdf_download.value.save_as(pdf)
+    pdf = _download(page, ZH["workspace.download_pdf"], tmp_path)
     assert run_id in pdf.name
     text = subprocess.run(
         ["pdftotext", str(pdf), "-"], check=True, capture_output=True
