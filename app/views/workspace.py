@@ -10,6 +10,7 @@ import streamlit as st
 
 from app.auth.session import require_action, require_page
 from app.connection import cursor
+from app.data.reads import filter_options
 from app.exports.export import audited_export, export_file_name, record_export
 from app.exports.report import report_file_name, report_pdf
 from app.session import translator
@@ -104,7 +105,9 @@ with run_tab:
         key="ws_min_feedback",
     )
     shrinkage = st.checkbox(t("workspace.shrinkage"), value=True, key="ws_shrinkage")
-    years = ["overall", *[str(y) for y in range(2019, 2031)]]
+    options = filter_options(scope=Access.everything())
+    data_years = options.filter(pl.col("kind") == "year")["key"].to_list()
+    years = ["overall", *sorted(data_years, reverse=True)]
     year = st.selectbox(
         t("workspace.year"),
         years,
