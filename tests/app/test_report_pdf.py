@@ -41,8 +41,16 @@ def _pages(pdf: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def run_id(scored_demo_warehouse: Path) -> str:
-    con = duckdb.connect(str(scored_demo_warehouse), read_only=True)
+def scored(scored_demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of its own (an AppTest in this process may hold the shared one open)."""
+    path = tmp_path_factory.mktemp("report") / "scored.duckdb"
+    shutil.copyfile(scored_demo_warehouse, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def run_id(scored: Path) -> str:
+    con = duckdb.connect(str(scored))
     try:
         return str(list_runs(con)["run_id"][0])
     finally:
@@ -50,12 +58,10 @@ def run_id(scored_demo_warehouse: Path) -> str:
 
 
 def test_the_report_holds_the_run_id_on_every_page_and_the_chinese_sections_in_order(
-    scored_demo_warehouse: Path, run_id: str, tmp_path: Path
+    scored: Path, run_id: str, tmp_path: Path
 ) -> None:
     pdf = tmp_path / "report.pdf"
-    result = runner.invoke(
-        cli, ["report", "--run", run_id, "-o", str(pdf), "--db", str(scored_demo_warehouse)]
-    )
+    result = runner.invoke(cli, ["report", "--run", run_id, "-o", str(pdf), "--db", str(scored)])
     assert result.exit_code == 0, result.output
     assert pdf.read_bytes().startswith(b"%PDF")
     text = _text(pdf)
@@ -72,10 +78,10 @@ def test_the_report_holds_the_run_id_on_every_page_and_the_chinese_sections_in_o
 
 
 def test_the_english_report_and_an_unknown_run_are_handled(
-    scored_demo_warehouse: Path, run_id: str, tmp_path: Path
+    scored: Path, run_id: str, tmp_path: Path
 ) -> None:
     pdf = tmp_path / "report-en.pdf"
-    db = str(scored_demo_warehouse)
+    db = str(scored)
     result = runner.invoke(
         cli, ["report", "--run", run_id, "-o", str(pdf), "--lang", "en", "--db", db]
     )
