@@ -36,8 +36,8 @@ run: install $(STDEVAL_DB)
 # Browser tests drive the real app in Debian's chromium (Playwright never
 # downloads a browser of its own here).
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk poppler-utils; \
 	fi
 
 test: install browser-deps

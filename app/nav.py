@@ -54,6 +54,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("awards", "awards.py", "pages.awards", READERS),
     PageSpec("lifecycle", "lifecycle.py", "pages.lifecycle", READERS),
     PageSpec("methodology", "methodology.py", "pages.methodology", READERS),
+    PageSpec("workspace", "workspace.py", "workspace.nav", PERMISSIONS["run_scoring"]),
     PageSpec("audit", "audit_log.py", "audit.nav", PERMISSIONS["view_audit"]),
     PageSpec("account", "account.py", "auth.nav_account", frozenset(ROLES)),
 )

@@ -19,6 +19,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.template_cmd",
     "app.cli.score_cmd",
     "app.cli.users_cmd",
+    "app.cli.export_cmd",
+    "app.cli.report_cmd",
 )
 
 cli = typer.Typer(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import duckdb
 import typer
 
-from datasets.messages import Message
+from datasets.messages import BilingualError, Message
 from etl.inbox import is_lock_error
 from etl.settings import default_language
 from etl.warehouse import NotAWarehouse, connect, warehouse_exists
@@ -94,3 +96,17 @@ def open_existing_warehouse(
         )
         typer.echo(msg.both(), err=True)
         raise typer.Exit(1) from exc
+
+
+@contextmanager
+def refusals_end_command(
+    con: duckdb.DuckDBPyConnection,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Close ``con`` at the end; a refusal (bilingual error) ends the command with status 2."""
+    try:
+        yield con
+    except BilingualError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    finally:
+        con.close()

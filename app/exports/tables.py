@@ -13,12 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import polars as pl
 import xlsxwriter
 
-__all__ = ["FORMULA_STARTS", "csv_bytes", "safe_text", "xlsx_bytes"]
+__all__ = ["FORMULA_STARTS", "csv_bytes", "safe_text", "xlsx_book_bytes", "xlsx_bytes"]
 
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -65,16 +66,10 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(frame: pl.DataFrame, *, sheet: str = "data") -> bytes:
-    """The whole frame as an XLSX workbook of one sheet (text never a formula)."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    ws = book.add_worksheet(sheet[:31])
-    bold = book.add_format({"bold": True})
-    for j, name in enumerate(frame.columns):
-        ws.write_string(0, j, name, bold)
+def _write_sheet(book: xlsxwriter.Workbook, name: str, frame: pl.DataFrame, bold: object) -> None:
+    ws = book.add_worksheet(name[:31])
+    for j, column in enumerate(frame.columns):
+        ws.write_string(0, j, column, bold)
     for i, row in enumerate(frame.iter_rows(), start=1):
         for j, value in enumerate(row):
             if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -86,5 +81,29 @@ def xlsx_bytes(frame: pl.DataFrame, *, sheet: str = "data") -> bytes:
             else:
                 text = value.isoformat() if isinstance(value, datetime | date) else str(value)
                 ws.write_string(i, j, text)
+
+
+def xlsx_book_bytes(
+    sheets: Mapping[str, pl.DataFrame], *, created: datetime | None = None
+) -> bytes:
+    """Several frames as one XLSX workbook, one sheet each, in order (text never a formula).
+
+    ``created`` is the workbook's creation time in its properties; give a
+    fixed one (a run's time) and the same frames give the same bytes.
+    """
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    if created is not None:
+        book.set_properties({"created": created})
+    bold = book.add_format({"bold": True})
+    for name, frame in sheets.items():
+        _write_sheet(book, name, frame, bold)
     book.close()
     return buffer.getvalue()
+
+
+def xlsx_bytes(frame: pl.DataFrame, *, sheet: str = "data") -> bytes:
+    """The whole frame as an XLSX workbook of one sheet (text never a formula)."""
+    return xlsx_book_bytes({sheet: frame})

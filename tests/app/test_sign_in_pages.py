@@ -23,7 +23,7 @@ DASHBOARD = {"overview", "standards", "areas", "regions", "funding", "awards", "
              "methodology"}  # fmt: skip
 EXPECTED = {
     "ministry": DASHBOARD | {"account"},
-    "evaluator": DASHBOARD | {"account"},
+    "evaluator": DASHBOARD | {"workspace", "account"},
     "admin": DASHBOARD | {"audit", "account"},
     "pilot_site": {"account"},
 }
@@ -31,6 +31,7 @@ DEMO_USER = {"ministry": "ministry", "evaluator": "evaluator", "admin": "admin",
              "pilot_site": "site-s00001"}  # fmt: skip
 TITLES = {key: f"{key}.title" for key in DASHBOARD} | {
     "audit": "audit.title",
+    "workspace": "workspace.title",
     "account": "auth.account_title",
 }
 
