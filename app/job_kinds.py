@@ -118,5 +118,8 @@ def run_score(
 
 
 def register_app_kinds() -> None:
-    """Register the app layer's job kinds (``score``) in this process."""
+    """Register the app layer's job kinds (``score``, ``export``) in this process."""
+    from app.exports.export_job import EXPORT, run_export
+
     register_kind(JobKind(SCORE, run=run_score))
+    register_kind(JobKind(EXPORT, run=run_export))

@@ -6,15 +6,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import duckdb
 import typer
 
-from app.auth.accounts import AccountError, require_account
-from app.auth.identity import User
-from app.cli.options import DbOption, cli_actor, open_existing_warehouse, refusals_end_command
-from app.exports.export import audited_export, latest_run_id
-from datasets.access import Access
+from app.cli.options import DbOption, cli_actor, open_existing_warehouse
+from app.exports.export_job import EXPORT
+from app.job_kinds import register_app_kinds
 from datasets.messages import Message
+from etl.receive import run_job
 from etl.settings import db_path
 
 
@@ -34,25 +32,6 @@ class Format(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     parquet = "parquet"
-
-
-def export_user(cur: duckdb.DuckDBPyConnection, username: str, kind: str) -> User:
-    """The account ``--as`` names, if it may make this export; else a bilingual refusal.
-
-    A score export needs the ``export`` permission (evaluators); a data table
-    is exported by anyone who may read it, in their own scope.
-    """
-    account = require_account(cur, username)
-    if not account.active:
-        msg = f"账户 {username!r} 已停用，不能导出"
-        raise AccountError(msg, f"account {username!r} is disabled and cannot export")
-    user = account.user()
-    if kind == "scores" and not user.may("export"):
-        msg = f"账户 {username!r}（{user.role}）无权导出评价结果，只有评价人员可以"
-        raise AccountError(
-            msg, f"account {username!r} ({user.role}) may not export scores; evaluators may"
-        )
-    return user
 
 
 def register(app: typer.Typer) -> None:
@@ -82,23 +61,39 @@ def register(app: typer.Typer) -> None:
         its own sites' feedback rows, no programme-wide table rows, and no
         score export.
         """
-        with refusals_end_command(open_existing_warehouse(db_path(db))) as con:
-            user = export_user(con, as_user, kind.value) if as_user else None
-            access = user.access() if user else Access.everything()
-            run_id = run if kind is not Kind.scores or run else latest_run_id(con)
-            data = audited_export(
-                con,
-                actor=user.username if user else cli_actor(),
-                kind=kind.value,
-                run_id=run_id,
-                fmt=fmt.value,
-                access=access,
+        path = db_path(db)
+        con = open_existing_warehouse(path, busy_ok=True)  # exists and is a warehouse
+        if con is not None:
+            con.close()
+        params = {
+            "kind": kind.value,
+            "fmt": fmt.value,
+            "output": str(output.resolve()),
+            "run_id": run,
+            "as_user": as_user,
+            "actor": cli_actor(),
+        }
+        register_app_kinds()
+        done = run_job(EXPORT, params, warehouse=path, uploader=cli_actor(), timeout=3600.0)
+        if done is None:
+            msg = Message(
+                f"数据仓库 {path} 一小时内一直忙；导出仍在队列中，完成后文件会写到 {output}",
+                f"warehouse {path} stayed busy for an hour; the export stays queued and "
+                f"{output} will be written when it runs",
             )
-        output.write_bytes(data)
+            typer.echo(msg.both(), err=True)
+            raise typer.Exit(75)
+        if done.get("status") != "done":
+            reason = Message.from_json(done.get("reason")) or Message(
+                "导出被拒绝", "export refused"
+            )
+            typer.echo(reason.both(), err=True)
+            raise typer.Exit(2)  # a refusal, like the other commands' usage errors
+        run_id, size = done.get("run_id"), int(done["bytes"])
         where = f" · run {run_id}" if kind is Kind.scores else ""
         typer.echo(
             Message(
-                f"已导出 {kind.value}{where} → {output}（{len(data):,} 字节）",
-                f"exported {kind.value}{where} → {output} ({len(data):,} bytes)",
+                f"已导出 {kind.value}{where} → {output}（{size:,} 字节）",
+                f"exported {kind.value}{where} → {output} ({size:,} bytes)",
             ).both()
         )

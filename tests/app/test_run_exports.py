@@ -219,3 +219,35 @@ def test_a_run_id_for_a_data_table_and_scores_for_a_pilot_site_scope_are_refused
             )
     finally:
         con.close()
+
+
+def test_export_works_while_another_process_holds_the_warehouse(
+    real_db: Path, tmp_path: Path
+) -> None:
+    """The export is a job of the one writer: the holder makes the file, the command gets it."""
+    import subprocess
+    import sys
+
+    from etl.receive import serve_queue
+    from etl.warehouse import connect
+
+    holder = connect(real_db)  # this process plays the dashboard: it holds the warehouse
+    landing = tmp_path / "data"
+    from app.job_kinds import register_app_kinds
+
+    register_app_kinds()
+    worker = serve_queue(holder, warehouse=real_db, landing=(landing / "landing").resolve())
+    try:
+        out = tmp_path / "held.csv"
+        done = subprocess.run(
+            [sys.executable, "-m", "app.cli", "export", "feedback", "-o", str(out),
+             "--db", str(real_db)],
+            capture_output=True, text=True, timeout=300,
+            env={**__import__("os").environ, "STDEVAL_DATA_DIR": str(landing)},
+        )  # fmt: skip
+    finally:
+        worker.stop()
+        holder.close()
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith("\ufeff".encode())
+    assert "lock" not in (done.stdout + done.stderr).lower()
