@@ -90,7 +90,10 @@ def funding_by_year(frame: pl.DataFrame, t: Translator) -> go.Figure:
                     offsetgroup="c", legendgroup=source, showlegend=False,
                     hovertemplate=label + " %{x}: %{y:,.1f}<extra></extra>")  # fmt: skip
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="category")
+    # A category axis orders years as the traces first name them, and the first
+    # source need not have every year: give the order explicitly.
+    years = sorted(frame["fiscal_year"].unique().to_list())
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
     return style(
         fig, t("funding.by_year_title"), x=t("funding.axis_year"), y=t("funding.axis_money")
     )

@@ -28,3 +28,28 @@ def test_priority_area_chart_names_the_unmapped_row_in_the_users_language(lang: 
     expected_area = "数据安全" if lang == "zh" else "Data security"
     assert sorted(labels) == sorted([expected_area, catalogue(lang)["overview.unmapped"]])
     assert list(fig.data[0].x) == [5, 12] and list(fig.data[1].x) == [0, 300]
+
+
+def test_funding_years_run_in_order_even_when_the_first_source_lacks_some() -> None:
+    import polars as pl
+
+    from app.components.charts_board import funding_by_year
+    from app.i18n import Translator
+
+    frame = pl.DataFrame(
+        {
+            "fiscal_year": [2019, 2024, 2018, 2023, 2024],
+            "source_type": [
+                "central_fiscal",
+                "central_fiscal",
+                "enterprise",
+                "enterprise",
+                "enterprise",
+            ],
+            "committed_cny": [1e5, 2e5, 3e5, 4e5, 5e5],
+            "disbursed_cny": [1e5, 1e5, 1e5, 1e5, 1e5],
+        }
+    )
+    fig = funding_by_year(frame, Translator("en"))
+    assert list(fig.layout.xaxis.categoryarray) == [2018, 2019, 2023, 2024]
+    assert fig.layout.xaxis.categoryorder == "array"
