@@ -57,6 +57,7 @@ def test_an_evaluator_runs_scoring_and_downloads_the_xlsx_and_the_pdf(
     finally:
         page.screenshot(path=str(SCREENSHOTS / "workspace-run.png"), full_page=True)
     shown = re.search(r"run-\S+", done.inner_text()) if done.count() else None
+    overview.wait_for(timeout=60_000)  # the live rerun has happened: the page is settled
 
     # the stored run wakes every live session (app/live.py), whose rerun lands on the
     # overview: open the workspace again, where the newest run is the one to export
