@@ -84,6 +84,8 @@ class _Target:
     columns: tuple[str, ...]  # data columns written (key included), all quoted
     patch: bool
     absent: tuple[str, ...] = ()  # the source's columns the file lacks (a replaced row loses them)
+    stored: tuple[str, ...] = ()  # every column of the table, bare (what a replaced row keeps)
+    history: str = ""  # replaced_<table>: the typed copies of replaced rows (migration 013)
 
 
 def _target(con: duckdb.DuckDBPyConnection, spec: SourceSpec, frame: pl.DataFrame) -> _Target:
@@ -109,6 +111,8 @@ def _target(con: duckdb.DuckDBPyConnection, spec: SourceSpec, frame: pl.DataFram
         columns=tuple(_quote(c, allowed) for c in allowed),
         patch=patch,
         absent=tuple(_quote(c, lacking) for c in lacking),
+        stored=tuple(in_table),
+        history=f"replaced_{spec.table}",
     )
 
 
@@ -183,7 +187,7 @@ def upsert_rows(
             # dropped row without one would be a replacement that never happened.
             with registered(con, "_stdeval_dropped", dropped):
                 row = con.execute(
-                    "insert into row_replacement"
+                    "insert into row_replacement_logged"
                     " (source, row_key, old_sha256, new_sha256, replaced_at, old_values)"
                     f" select $source, {_key_json('d', target.key)}, $sha256, $sha256,"
                     " $loaded_at, to_json(d) from _stdeval_dropped d"
@@ -191,24 +195,17 @@ def upsert_rows(
                     params,
                 ).fetchall()
                 replaced += int(row[0][0]) if row else 0
-        # The file's keys already stored, found once (a semi join): their rows
-        # are overwritten, the others appended.
-        key_names = [k.strip('"') for k in target.key]
-        found = con.sql(
-            f"select {', '.join(f't.{k}' for k in target.key)} from {target.table} t"
+        # How many of the file's keys are stored (a semi join, counted in DuckDB:
+        # no key is copied into Python). Their rows are copied, typed, to the
+        # history and overwritten by a join; the other keys are appended.
+        row = con.execute(
+            f"select count(*) from {target.table} t"
             f" semi join _stdeval_incoming i on {_join(target.key, 't', 'i')}"
-        ).to_arrow_table()
-        stored_keys = pl.DataFrame(pl.from_arrow(found)).cast(
-            {k: data.schema[k] for k in key_names}
-        )
-        stored = stored_keys.height
+        ).fetchone()
+        stored = int(row[0]) if row else 0
         replaced += stored
-        # Every key stored (a re-send of corrections): the incoming view itself, no copy.
-        existing = (
-            None if stored == data.height else data.join(stored_keys, on=key_names, how="semi")
-        )
         if stored:
-            _record_replaced(con, target, existing, params)
+            _record_replaced(con, target, params)
         if spec.name == "standard":
             _record_standard_history(con, target, sha256=sha256, loaded_at=loaded_at)
         select = f"select {cols}, $sha256, $loaded_at from _stdeval_incoming"
@@ -233,18 +230,17 @@ def upsert_rows(
             conflict = ", ".join(target.key)
             con.execute(f"{insert} on conflict ({conflict}) do update set {updates}", values)
         elif stored:
-            _overwrite_stored(con, target, existing, values)
+            _overwrite_stored(con, target, values)
             if stored < data.height:
-                # New keys: the incoming rows minus the (few) stored keys, in SQL
-                # (no copy of the file's rows in polars).
-                with registered(con, "_stdeval_stored_keys", stored_keys):
-                    con.execute(
-                        f"insert into {target.table} ({cols}, source_sha256, loaded_at)"
-                        f" select {', '.join(f'i.{c}' for c in target.columns)},"
-                        " $sha256, $loaded_at from _stdeval_incoming i"
-                        f" anti join _stdeval_stored_keys k on {_join(target.key, 'i', 'k')}",
-                        values,
-                    )
+                # New keys: the incoming rows whose key the table still lacks
+                # (the update above changed no key), in SQL.
+                con.execute(
+                    f"insert into {target.table} ({cols}, source_sha256, loaded_at)"
+                    f" select {', '.join(f'i.{c}' for c in target.columns)},"
+                    " $sha256, $loaded_at from _stdeval_incoming i"
+                    f" anti join {target.table} t on {_join(target.key, 'i', 't')}",
+                    values,
+                )
         else:
             con.execute(insert, values)
         if spec.name == "pilot_program" and "standards" in bare:
@@ -255,43 +251,55 @@ def upsert_rows(
     return LoadOutcome(written=data.height, replaced=replaced)
 
 
-@contextmanager
-def _stored_rows_view(
-    con: duckdb.DuckDBPyConnection, existing: pl.DataFrame | None
-) -> Iterator[str]:
-    """The view of the file's rows whose key is stored (``None``: all of ``_stdeval_incoming``)."""
-    if existing is None:
-        yield "_stdeval_incoming"
-        return
-    with registered(con, "_stdeval_existing", existing):
-        yield "_stdeval_existing"
-
-
 def _record_replaced(
-    con: duckdb.DuckDBPyConnection,
-    target: _Target,
-    existing: pl.DataFrame | None,
-    params: dict[str, Any],
+    con: duckdb.DuckDBPyConnection, target: _Target, params: dict[str, Any]
 ) -> None:
-    """Keep the stored rows that ``existing`` (rows of stored keys) replaces in ``row_replacement``."""
-    with _stored_rows_view(con, existing) as view:
+    """Copy the stored rows the file replaces, typed, to ``replaced_<table>`` (one insert by join).
+
+    The ``row_replacement`` view shows them as before (key and old values
+    as JSON, rendered when read): building the JSON of every replaced row
+    while loading cost most of a bulk re-send.
+    """
+    kept = [c for c in table_columns(con, target.history) if c in target.stored]
+    if not kept:
+        msg = f"the warehouse has no history table {target.history!r}; run `stdeval init`"
+        raise RuntimeError(msg)
+    names = ", ".join(_quote(c, kept) for c in kept)
+    con.execute(
+        f"insert into {_quote(target.history, [target.history])} (replaced_by_sha256, replaced_at, {names})"
+        f" select $sha256, $loaded_at, {', '.join(f't.{_quote(c, kept)}' for c in kept)}"
+        f" from {target.table} t semi join _stdeval_incoming i on {_join(target.key, 't', 'i')}",
+        {"sha256": params["sha256"], "loaded_at": params["loaded_at"]},
+    )
+
+
+def forget_replacements(con: duckdb.DuckDBPyConnection, sha256s: Sequence[str]) -> None:
+    """Delete the recorded replacements made by the files ``sha256s`` (``row_replacement``'s rows).
+
+    Runs in the caller's transaction: both the JSON rows
+    (``row_replacement_logged``) and the typed copies (``replaced_<table>``).
+    """
+    tables = [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main'"
+            " and table_type = 'BASE TABLE' and table_name like 'replaced\\_%' escape '\\'"
+        ).fetchall()
+    ]
+    con.execute(
+        "delete from row_replacement_logged where list_contains(?, new_sha256)", [list(sha256s)]
+    )
+    for table in tables:
         con.execute(
-            "insert into row_replacement"
-            " (source, row_key, old_sha256, new_sha256, replaced_at, old_values)"
-            f" select $source, {_key_json('t', target.key)}, t.source_sha256, $sha256,"
-            f" $loaded_at, to_json(t) from {target.table} t"
-            f" semi join {view} i on {_join(target.key, 't', 'i')}",
-            params,
+            f"delete from {_quote(table, tables)} where list_contains(?, replaced_by_sha256)",
+            [list(sha256s)],
         )
 
 
 def _overwrite_stored(
-    con: duckdb.DuckDBPyConnection,
-    target: _Target,
-    existing: pl.DataFrame | None,
-    values: dict[str, Any],
+    con: duckdb.DuckDBPyConnection, target: _Target, values: dict[str, Any]
 ) -> None:
-    """Overwrite the stored rows of ``existing``'s keys whole, in one update by join.
+    """Overwrite the stored rows of the file's keys whole, in one update by join.
 
     Set operations, not a per-row primary-key upsert: the key (hence the
     index) does not change, and a column the file lacks becomes null, as
@@ -305,11 +313,11 @@ def _overwrite_stored(
             "loaded_at = $loaded_at",
         ]
     )
-    with _stored_rows_view(con, existing) as view:
-        con.execute(
-            f"update {target.table} t set {sets} from {view} i where {_join(target.key, 't', 'i')}",
-            values,
-        )
+    con.execute(
+        f"update {target.table} t set {sets} from _stdeval_incoming i"
+        f" where {_join(target.key, 't', 'i')}",
+        values,
+    )
 
 
 def _record_standard_history(

@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from etl.demo.truth import SCHEMA as TRUTH_SCHEMA
+from etl.load import forget_replacements
 
 UPLOADER = "demo"
 #: Load order: every reference a row makes points to a table loaded before it.
@@ -128,7 +129,7 @@ def remove_earlier_demo(con: duckdb.DuckDBPyConnection) -> None:
                 [shas],
             )
         con.execute("delete from rejected_row where list_contains(?, sha256)", [shas])
-        con.execute("delete from row_replacement where list_contains(?, new_sha256)", [shas])
+        forget_replacements(con, shas)
         con.execute("delete from ingest_log where uploader = ?", [UPLOADER])
         con.execute("delete from demo_truth")
         con.execute("commit")
