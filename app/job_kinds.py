@@ -10,6 +10,7 @@ their kinds here.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from datasets.messages import BilingualError, Message
 from etl.inbox import InboxEntry
 from etl.jobs import JobKind, register_kind
 from etl.result import Progress
+from etl.warehouse import load_reference_data
 from metrics.config import ConfigError
 from metrics.request import ScoreRequest
 from metrics.runs import store_run
@@ -28,6 +30,7 @@ from metrics.scores import ScoreOutcome, compute_scores
 from metrics.topsis_view import topsis_ranking
 
 SCORE = "score"
+INIT = "init"
 
 
 def score_summary(outcome: ScoreOutcome, run_id: str) -> dict[str, Any]:
@@ -117,9 +120,38 @@ def run_score(
     }
 
 
+def run_init(
+    con: duckdb.DuckDBPyConnection,
+    entry: InboxEntry,
+    progress: Progress | None,
+    _landing: Path | None,
+) -> dict[str, Any]:
+    """Bring the reference data of the held warehouse up to date (``stdeval init`` on it).
+
+    The writer migrated the warehouse when it opened it, so this job applies
+    no migration of its own.
+    """
+    if progress:
+        progress("init", 0, 1)
+    summary = load_reference_data(con, path=str(entry.params["path"]))
+    if progress:
+        progress("init", 1, 1)
+    return {"status": "done", "summary": asdict(summary)}
+
+
 def register_app_kinds() -> None:
-    """Register the app layer's job kinds (``score``, ``export``) in this process."""
+    """Register the app layer's job kinds in this process.
+
+    ``score``, ``export``, ``users`` (account commands), ``report`` (the
+    report's page, printed by the command) and ``init`` (reference data of
+    a held warehouse).
+    """
+    from app.auth.account_jobs import USERS, run_users
     from app.exports.export_job import EXPORT, run_export
+    from app.exports.report_job import REPORT, run_report
 
     register_kind(JobKind(SCORE, run=run_score))
     register_kind(JobKind(EXPORT, run=run_export))
+    register_kind(JobKind(USERS, run=run_users))
+    register_kind(JobKind(REPORT, run=run_report))
+    register_kind(JobKind(INIT, run=run_init))

@@ -290,6 +290,23 @@ def init_warehouse(path: str | Path) -> InitSummary:
     rows are only added when their code is missing, so updates ingested
     later (a new status, say) are kept.
     """
+    con = _open(Path(path))
+    try:
+        applied = tuple(migrate(con))
+        return load_reference_data(con, path=str(path), applied=applied)
+    finally:
+        con.close()
+
+
+def load_reference_data(
+    con: duckdb.DuckDBPyConnection, *, path: str, applied: tuple[int, ...] = ()
+) -> InitSummary:
+    """Bring the reference tables of an open, migrated warehouse to the shipped content.
+
+    The second half of :func:`init_warehouse`, in one transaction; also the
+    ``init`` job a dashboard holding the warehouse runs for ``stdeval init``.
+    ``applied`` are the migrations the caller applied on opening it.
+    """
     import hashlib
 
     rows = {
@@ -297,36 +314,31 @@ def init_warehouse(path: str | Path) -> InitSummary:
         "region": reference_data.regions(),
         "org_type": reference_data.org_types(),
     }
-    con = _open(Path(path))
+    con.execute("begin transaction")
     try:
-        applied = tuple(migrate(con))
-        con.execute("begin transaction")
-        try:
-            for table in _REFERENCE_KEYS:
-                shipped = resources.files("datasets").joinpath("reference", f"{table}.csv")
-                sha256 = hashlib.sha256(shipped.read_bytes()).hexdigest()
-                _upsert_reference(con, table, rows[table], sha256=sha256)
-            added = _add_missing_standards(con, reference_data.standards())
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-        counts = {
-            t: int(_scalar(con, f"select count(*) from {t}"))  # type: ignore[arg-type]
-            for t in ("priority_area", "region", "org_type", "standard")
-        }
-        return InitSummary(
-            path=str(path),
-            schema_version=schema_version(con),
-            migrations_applied=applied,
-            priority_areas=counts["priority_area"],
-            regions=counts["region"],
-            org_types=counts["org_type"],
-            standards=counts["standard"],
-            standards_added=added,
-        )
-    finally:
-        con.close()
+        for table in _REFERENCE_KEYS:
+            shipped = resources.files("datasets").joinpath("reference", f"{table}.csv")
+            sha256 = hashlib.sha256(shipped.read_bytes()).hexdigest()
+            _upsert_reference(con, table, rows[table], sha256=sha256)
+        added = _add_missing_standards(con, reference_data.standards())
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    counts = {
+        t: int(_scalar(con, f"select count(*) from {t}"))  # type: ignore[arg-type]
+        for t in ("priority_area", "region", "org_type", "standard")
+    }
+    return InitSummary(
+        path=path,
+        schema_version=schema_version(con),
+        migrations_applied=applied,
+        priority_areas=counts["priority_area"],
+        regions=counts["region"],
+        org_types=counts["org_type"],
+        standards=counts["standard"],
+        standards_added=added,
+    )
 
 
 def _add_missing_standards(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> int:

@@ -164,8 +164,30 @@ def add_account(
     ``demo`` relaxes the password length rule (a demo warehouse's accounts
     share the password ``demo``).
     """
-    name, wanted = check_new_account(cur, username=username, role=role, sites=sites)
+    check_new_account(cur, username=username, role=role, sites=sites)
     check_password(password, demo=demo)
+    return add_hashed_account(
+        cur, username=username, role=role, password_hash=hash_password(password),
+        actor=actor, display_name=display_name, sites=sites,
+    )  # fmt: skip
+
+
+def add_hashed_account(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    username: str,
+    role: str,
+    password_hash: str,
+    actor: str,
+    display_name: str | None = None,
+    sites: Sequence[str] = (),
+) -> Account:
+    """Create an account whose password was checked and hashed already, audit it; return it.
+
+    For ``stdeval users add`` as a job of the warehouse's writer: the command
+    checks and hashes the password it read, so the queue never holds it.
+    """
+    name, wanted = check_new_account(cur, username=username, role=role, sites=sites)
     now = utc_now()
     with transaction(cur):
         cur.execute(
@@ -175,7 +197,7 @@ def add_account(
                 "display_name": (display_name or "").strip() or name,
                 "role": role,
                 "sites": list(wanted),
-                "password_hash": hash_password(password),
+                "password_hash": password_hash,
                 "now": now,
             },
         )
@@ -206,13 +228,21 @@ def reset_password(
     cur: duckdb.DuckDBPyConnection, username: str, password: str, *, actor: str, demo: bool
 ) -> Account:
     """Give an account a new password, lift its lockout and end its open sessions."""
-    account = require_account(cur, username)
+    require_account(cur, username)
     check_password(password, demo=demo)
+    return set_password_hash(cur, username, hash_password(password), actor=actor)
+
+
+def set_password_hash(
+    cur: duckdb.DuckDBPyConnection, username: str, password_hash: str, *, actor: str
+) -> Account:
+    """Store a checked and hashed new password, lift the lockout, end the open sessions."""
+    account = require_account(cur, username)
     now = utc_now()
     with transaction(cur):
         cur.execute(
             sql("update_account_password"),
-            {"username": account.username, "password_hash": hash_password(password), "now": now},
+            {"username": account.username, "password_hash": password_hash, "now": now},
         )
         sessions.revoke_all(cur, account.username, now=now)
         record(cur, actor=actor, action="password_reset", target=account.username, at=now)

@@ -9,12 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from app.cli.options import DbOption
+from datasets.messages import Message
+from etl.inbox import is_lock_error
 from etl.settings import db_path
 
 SYNTHETIC = "合成演示数据 / synthetic demo data"
@@ -80,6 +83,21 @@ def _print_demo_accounts(console: Console, path: str, password: str) -> None:
     console.print(table)
 
 
+def held_refusal(path: Path) -> Message:
+    """Why ``stdeval demo`` does not build onto a warehouse another process holds.
+
+    Every other command queues its work for the holder; a demo is a new
+    warehouse built from scratch, so it is refused, and built elsewhere.
+    """
+    return Message(
+        f"数据仓库 {path} 正由另一个进程（如仪表盘）使用；`stdeval demo` 会从头重建整个数据仓库，"
+        "不能排入其队列：请用 --db 指定另一个文件来生成演示数据",
+        f"warehouse {path} is held by another process (a dashboard?); `stdeval demo` builds "
+        "a whole new warehouse, which cannot be queued to it: build the demo at another "
+        "path with --db",
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``demo`` command to ``app``."""
 
@@ -124,6 +142,11 @@ def register(app: typer.Typer) -> None:
                 summary = build_demo(path, scale=scale, seed=seed, progress=RichDemoProgress(bars))
         except ValueError as err:  # a bad --scale, a real warehouse, not a warehouse at all
             typer.echo(str(err), err=True)
+            raise typer.Exit(1) from None
+        except duckdb.Error as err:
+            if not is_lock_error(err):
+                raise
+            typer.echo(held_refusal(path).both(), err=True)
             raise typer.Exit(1) from None
 
         table = Table(title=f"{SYNTHETIC} · {summary.path}")

@@ -8,11 +8,10 @@ from typing import Annotated
 
 import typer
 
-from app.cli.options import DbOption, cli_actor, open_existing_warehouse
+from app.cli.options import DbOption, cli_actor
+from app.cli.queued import Work, end_if_refused, require_warehouse, run_queued
 from app.exports.export_job import EXPORT
-from app.job_kinds import register_app_kinds
 from datasets.messages import Message
-from etl.receive import run_job
 from etl.settings import db_path
 
 
@@ -62,9 +61,7 @@ def register(app: typer.Typer) -> None:
         score export.
         """
         path = db_path(db)
-        con = open_existing_warehouse(path, busy_ok=True)  # exists and is a warehouse
-        if con is not None:
-            con.close()
+        require_warehouse(path)
         params = {
             "kind": kind.value,
             "fmt": fmt.value,
@@ -73,22 +70,13 @@ def register(app: typer.Typer) -> None:
             "as_user": as_user,
             "actor": cli_actor(),
         }
-        register_app_kinds()
-        done = run_job(EXPORT, params, warehouse=path, uploader=cli_actor(), timeout=3600.0)
-        if done is None:
-            msg = Message(
-                f"数据仓库 {path} 一小时内一直忙；导出仍在队列中，完成后文件会写到 {output}",
-                f"warehouse {path} stayed busy for an hour; the export stays queued and "
-                f"{output} will be written when it runs",
-            )
-            typer.echo(msg.both(), err=True)
-            raise typer.Exit(75)
-        if done.get("status") != "done":
-            reason = Message.from_json(done.get("reason")) or Message(
-                "导出被拒绝", "export refused"
-            )
-            typer.echo(reason.both(), err=True)
-            raise typer.Exit(2)  # a refusal, like the other commands' usage errors
+        work = Work(
+            Message("导出", "the export"),
+            Message(f"完成后文件会写到 {output}", f"{output} will be written when it runs"),
+        )
+        done = run_queued(EXPORT, params, path=path, work=work)
+        # A refusal ends with 2, like the other commands' usage errors.
+        end_if_refused(done, Message("导出被拒绝", "export refused"), code=2)
         run_id, size = done.get("run_id"), int(done["bytes"])
         where = f" · run {run_id}" if kind is Kind.scores else ""
         typer.echo(

@@ -1,4 +1,9 @@
-"""``stdeval report``: the evaluation report of a stored run as a PDF."""
+"""``stdeval report``: the evaluation report of a stored run as a PDF.
+
+The report's page is read by the warehouse's one writer (a ``report`` job,
+:mod:`app.exports.report_job`), so the command works while the dashboard
+holds the warehouse; chromium prints it here.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ from typing import Annotated
 
 import typer
 
-from app.cli.options import DbOption, open_existing_warehouse, refusals_end_command
-from app.exports.report import report_pdf
-from datasets.messages import Message
+from app.cli.options import DbOption
+from app.cli.queued import Work, end_if_refused, require_warehouse, run_queued
+from app.exports.report import ReportPage, print_report
+from app.exports.report_job import REPORT
+from datasets.messages import BilingualError, Message
 from etl.settings import db_path
 
 
@@ -29,8 +36,21 @@ def register(app: typer.Typer) -> None:
 
         Needs Debian's chromium (make browser-deps); the run id is on every page.
         """
-        with refusals_end_command(open_existing_warehouse(db_path(db))) as con:
-            data = report_pdf(con, run_id=run, lang=lang)
+        path = db_path(db)
+        require_warehouse(path)
+        work = Work(
+            Message("评价报告", "the report"),
+            Message(
+                f"可稍后重新运行本命令生成 {output}", f"run the command again later for {output}"
+            ),
+        )
+        done = run_queued(REPORT, {"run_id": run, "lang": lang}, path=path, work=work)
+        end_if_refused(done, Message("报告被拒绝", "report refused"), code=2)
+        try:
+            data = print_report(ReportPage(done["html"], done["header"], done["footer"]))
+        except BilingualError as exc:  # chromium missing or failing
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from None
         output.write_bytes(data)
         typer.echo(
             Message(

@@ -5,8 +5,6 @@ from __future__ import annotations
 import getpass
 import json
 import math
-import sys
-from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,8 +13,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from app.cli.options import DbOption, open_existing_warehouse
-from app.job_kinds import SCORE, register_app_kinds
+from app.cli.options import DbOption
+from app.cli.queued import Work, end_if_refused, require_warehouse, run_queued
+from app.job_kinds import SCORE
 from datasets.messages import Message
 from etl.settings import db_path
 
@@ -191,32 +190,10 @@ def _print_table(
         )
 
 
-def _score_through_queue(path: Path, params: dict[str, Any], *, interactive: bool) -> Any:
-    """Run the scoring as a job of the one writer: here, or in the dashboard holding the warehouse."""
-    from etl.receive import run_job
-
-    register_app_kinds()
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    told = {"waiting": False}
-
-    def on_wait(elapsed: float) -> None:
-        if not told["waiting"]:
-            told["waiting"] = True
-            err.print(
-                "数据仓库正由另一个进程（如仪表盘）使用；评分已排入其队列，正在等待结果… / "
-                "the warehouse is held by another process (the dashboard?); the scoring run is "
-                "queued there, waiting for its result…"
-            )
-
-    with err.status("评分中 / scoring…", spinner="dots") if interactive else nullcontext():
-        return run_job(
-            SCORE,
-            params,
-            warehouse=path,
-            uploader=f"cli:{params['by']}",
-            timeout=3600.0,
-            on_wait=on_wait,
-        )
+SCORING = Work(
+    Message("评分", "the scoring run"),
+    Message("完成后结果会保存在数据仓库", "its run will be stored when it completes"),
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -279,9 +256,7 @@ def register(app: typer.Typer) -> None:
         as "topsis". The stored run is the same in either view.
         """
         path = db_path(db)
-        con = open_existing_warehouse(path, busy_ok=True)  # exists and is a warehouse
-        if con is not None:
-            con.close()
+        require_warehouse(path)
         try:
             params = {
                 "year": year,
@@ -297,21 +272,10 @@ def register(app: typer.Typer) -> None:
         except ValueError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from exc
-        done = _score_through_queue(path, params, interactive=sys.stderr.isatty() and not as_json)
-        if done is None:
-            typer.echo(
-                f"数据仓库 {path} 一小时内一直忙；评分仍在队列中，完成后结果会保存在数据仓库 / "
-                f"warehouse {path} stayed busy for an hour; the scoring run stays queued and "
-                "its run will be stored when it completes",
-                err=True,
-            )
-            raise typer.Exit(75)
-        if done.get("status") != "done":
-            reason = Message.from_json(done.get("reason")) or Message(
-                "评分被拒绝", "scoring refused"
-            )
-            typer.echo(reason.both(), err=True)
-            raise typer.Exit(2)
+        done = run_queued(
+            SCORE, params, path=path, work=SCORING, uploader=f"cli:{params['by']}", quiet=as_json
+        )
+        end_if_refused(done, Message("评分被拒绝", "scoring refused"), code=2)
         summary = done["summary"]
         if as_json:
             if view is View.topsis:

@@ -5,17 +5,23 @@ administrator is made here (``stdeval users add NAME --role admin``).
 Passwords are asked for twice without echo, or read from the first line of
 standard input with ``--password-stdin`` (for scripts); never from an
 option, which would land in the shell history.
+
+Every subcommand is a job of the warehouse's one writer
+(:mod:`app.auth.account_jobs`), so it works while the dashboard holds the
+warehouse. The password is checked and hashed here: only its hash is queued.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from app.cli.options import DbOption, cli_actor, open_existing_warehouse
+from app.cli.options import DbOption, cli_actor
+from app.cli.queued import Work, end_if_refused, require_warehouse, run_queued
+from datasets.messages import Message
 from etl.settings import db_path
 
 PasswordStdin = Annotated[
@@ -23,10 +29,11 @@ PasswordStdin = Annotated[
     typer.Option("--password-stdin", help="Read the password from the first line of stdin."),
 ]
 
-
-def _fail(message: str) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(1)
+_WORK = Work(
+    Message("账户操作", "the account change"),
+    Message("稍后会生效", "it takes effect when it runs"),
+)
+_REFUSED = Message("账户操作被拒绝", "account change refused")
 
 
 def _password(from_stdin: bool) -> str:
@@ -35,18 +42,39 @@ def _password(from_stdin: bool) -> str:
     return typer.prompt("密码 / password", hide_input=True, confirmation_prompt=True)
 
 
+def _job(db: object, action: str, **params: Any) -> dict[str, Any]:
+    """Run one account action through the queue; a refusal ends the command with status 1."""
+    from app.auth.account_jobs import USERS
+
+    path = db_path(db)  # type: ignore[arg-type]
+    require_warehouse(path)
+    done = run_queued(
+        USERS, {"action": action, "actor": cli_actor(), **params}, path=path, work=_WORK
+    )
+    end_if_refused(done, _REFUSED, code=1)
+    return done
+
+
+def _hashed_password(from_stdin: bool, *, demo: bool) -> str:
+    """Read the password, check it (the demo rule when ``demo``) and return its hash."""
+    from app.auth.passwords import WeakPassword, check_password, hash_password
+
+    password = _password(from_stdin)
+    try:
+        check_password(password, demo=demo)
+    except WeakPassword as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from None
+    return hash_password(password)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``users`` command group to ``app``."""
-    from app.auth import accounts
-    from app.auth.passwords import WeakPassword
-    from metrics.overview import is_demo
-
     users = typer.Typer(
         help="Accounts of the dashboard (账户): add, list, disable, enable, reset a password.",
         no_args_is_help=True,
     )
     app.add_typer(users, name="users")
-    refused = (accounts.AccountError, WeakPassword)
 
     @users.command("add")
     def add(
@@ -65,21 +93,14 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Create an account (password of at least 10 characters outside demo warehouses)."""
-        con = open_existing_warehouse(db_path(db))
-        try:
-            # Check the account before asking for a password that would be thrown away.
-            accounts.check_new_account(con, username=username, role=role, sites=site or [])
-            account = accounts.add_account(
-                con, username=username, role=role, sites=site or [],
-                display_name=display_name, password=_password(password_stdin),
-                actor=cli_actor(), demo=is_demo(con),
-            )  # fmt: skip
-        except refused as err:
-            _fail(str(err))
-        finally:
-            con.close()
-        sites = f" · {', '.join(account.sites)}" if account.sites else ""
-        typer.echo(f"已创建账户 / created account {account.username} ({account.role}{sites})")
+        # Check the account before asking for a password that would be thrown away.
+        wanted = {"username": username, "role": role, "sites": site or []}
+        checked = _job(db, "check_add", **wanted)
+        password_hash = _hashed_password(password_stdin, demo=bool(checked["demo"]))
+        done = _job(db, "add", **wanted, display_name=display_name, password_hash=password_hash)
+        account = done["account"]
+        sites = f" · {', '.join(account['sites'])}" if account["sites"] else ""
+        typer.echo(f"已创建账户 / created account {account['username']} ({account['role']}{sites})")
 
     @users.command("list")
     def list_(
@@ -87,33 +108,18 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """List every account: username, role, sites, active, locked."""
-        con = open_existing_warehouse(db_path(db))
-        try:
-            found = accounts.list_accounts(con)
-        finally:
-            con.close()
-        for a in found:
-            locked = a.locked_until.isoformat() if a.locked_until else None
+        for a in _job(db, "list")["accounts"]:
             if as_json:
-                line = {"username": a.username, "role": a.role, "sites": list(a.sites),
-                        "display_name": a.display_name, "active": a.active,
-                        "locked_until": locked}  # fmt: skip
-                typer.echo(json.dumps(line, ensure_ascii=False))
+                typer.echo(json.dumps(a, ensure_ascii=False))
             else:
-                state = "active" if a.active else "disabled"
-                extra = f" locked until {locked}" if locked else ""
-                typer.echo(f"{a.username}\t{a.role}\t{','.join(a.sites)}\t{state}{extra}")
+                state = "active" if a["active"] else "disabled"
+                extra = f" locked until {a['locked_until']}" if a["locked_until"] else ""
+                typer.echo(f"{a['username']}\t{a['role']}\t{','.join(a['sites'])}\t{state}{extra}")
 
     def _set_active(username: str, db: object, *, active: bool) -> None:
-        con = open_existing_warehouse(db_path(db))  # type: ignore[arg-type]
-        try:
-            account = accounts.set_active(con, username, active=active, actor=cli_actor())
-        except refused as err:
-            _fail(str(err))
-        finally:
-            con.close()
-        state = "已启用 / enabled" if account.active else "已停用 / disabled"
-        typer.echo(f"{state}: {account.username}")
+        account = _job(db, "set_active", username=username, active=active)["account"]
+        state = "已启用 / enabled" if account["active"] else "已停用 / disabled"
+        typer.echo(f"{state}: {account['username']}")
 
     @users.command("disable")
     def disable(username: str, db: DbOption = None) -> None:
@@ -130,14 +136,7 @@ def register(app: typer.Typer) -> None:
         username: str, password_stdin: PasswordStdin = False, db: DbOption = None
     ) -> None:
         """Set a new password; this lifts a lockout and ends the account's open sessions."""
-        con = open_existing_warehouse(db_path(db))
-        try:
-            accounts.require_account(con, username)  # before asking for a password
-            account = accounts.reset_password(
-                con, username, _password(password_stdin), actor=cli_actor(), demo=is_demo(con)
-            )
-        except refused as err:
-            _fail(str(err))
-        finally:
-            con.close()
-        typer.echo(f"已重置密码 / password reset: {account.username}")
+        checked = _job(db, "check_reset", username=username)  # before asking for a password
+        password_hash = _hashed_password(password_stdin, demo=bool(checked["demo"]))
+        done = _job(db, "reset_password", username=username, password_hash=password_hash)
+        typer.echo(f"已重置密码 / password reset: {done['account']['username']}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import duckdb
 
@@ -18,7 +19,15 @@ from app.exports.report_html import report_html
 from app.i18n import Translator
 from datasets.messages import Message, RefusedValue
 
-__all__ = ["CHROMIUM", "html_to_pdf", "report_file_name", "report_pdf"]
+__all__ = [
+    "CHROMIUM",
+    "ReportPage",
+    "html_to_pdf",
+    "print_report",
+    "report_file_name",
+    "report_page",
+    "report_pdf",
+]
 
 #: The browser that prints the report.
 CHROMIUM = "/usr/bin/chromium"
@@ -79,15 +88,24 @@ def html_to_pdf(page_html: str, *, header: str, footer: str) -> bytes:
         return pool.submit(_print, page_html, header, footer).result()
 
 
-def report_pdf(cur: duckdb.DuckDBPyConnection, *, run_id: str, lang: str = "zh") -> bytes:
-    """The evaluation report of run ``run_id`` in ``lang`` as PDF bytes.
+@dataclass(frozen=True)
+class ReportPage:
+    """The report of one run, ready to print: the page and its header and footer templates."""
+
+    html: str
+    header: str
+    footer: str
+
+
+def report_page(cur: duckdb.DuckDBPyConnection, *, run_id: str, lang: str = "zh") -> ReportPage:
+    """Read the report of run ``run_id`` in ``lang`` from the warehouse (no browser needed).
 
     Raises
     ------
     datasets.messages.NotFound
         No run ``run_id``.
     datasets.messages.RefusedValue
-        ``lang`` is not zh or en, or chromium could not print.
+        ``lang`` is not zh or en.
     """
     if lang not in ("zh", "en"):
         msg = Message(
@@ -102,4 +120,22 @@ def report_pdf(cur: duckdb.DuckDBPyConnection, *, run_id: str, lang: str = "zh")
         f'<div style="{style}text-align:right;">{html.escape(run_id)} · '
         '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
     )
-    return html_to_pdf(page_html, header=header, footer=footer)
+    return ReportPage(page_html, header, footer)
+
+
+def print_report(page: ReportPage) -> bytes:
+    """Print a :class:`ReportPage` to PDF bytes with chromium."""
+    return html_to_pdf(page.html, header=page.header, footer=page.footer)
+
+
+def report_pdf(cur: duckdb.DuckDBPyConnection, *, run_id: str, lang: str = "zh") -> bytes:
+    """The evaluation report of run ``run_id`` in ``lang`` as PDF bytes.
+
+    Raises
+    ------
+    datasets.messages.NotFound
+        No run ``run_id``.
+    datasets.messages.RefusedValue
+        ``lang`` is not zh or en, or chromium could not print.
+    """
+    return print_report(report_page(cur, run_id=run_id, lang=lang))
