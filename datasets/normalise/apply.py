@@ -56,10 +56,12 @@ def parse_series(values: pl.Series, parse: Callable[[pl.Expr], pl.Expr]) -> Pars
     if distinct.len() * 2 > text.len():
         out = _parse_frame(text, parse)
     else:
-        out = (
-            pl.DataFrame({_IN: text})
-            .join(_parse_frame(distinct, parse), on=_IN, how="left", maintain_order="left")
-            .with_columns(pl.col("invalid").fill_null(False))
+        # Each cell's position among the distinct values (an Enum of them),
+        # then a gather: cheaper than joining the parsed values back by text.
+        parsed = _parse_frame(distinct, parse)
+        index = text.cast(pl.Enum(distinct)).to_physical()
+        out = parsed.select(
+            pl.col("values").gather(index), pl.col("invalid").gather(index).fill_null(False)
         )
     return Parsed(out["values"].alias(values.name), out["invalid"].alias(values.name))
 
