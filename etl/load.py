@@ -137,8 +137,10 @@ def upsert_rows(
     """Insert ``frame`` (typed canonical rows) into the source's table, replacing by key.
 
     Must run inside the caller's transaction. A row whose key exists
-    replaces the earlier row; the earlier values are kept as JSON in
-    ``row_replacement`` and counted. Keys must be unique within ``frame``
+    replaces the earlier row; the earlier row is copied, typed, to
+    ``replaced_<table>`` (shown by the ``row_replacement`` view) and counted.
+    Set operations throughout: count the stored keys, copy their rows, one
+    update by join, one insert of the other keys. Keys must be unique within ``frame``
     (validation keeps the last valid row of a repeated key and passes the
     earlier valid ones as ``superseded``, recorded and counted as replaced
     too); a repeated key would make DuckDB refuse the statement and the transaction roll back. For the catalogue (``standard``)
