@@ -1,8 +1,9 @@
-"""The ingest-log rows of files that load no row: refused and duplicate.
+"""The ingest log: one row per received file, and the rejected rows of each attempt.
 
-A file that loads rows writes its ingest-log row in the same transaction
-as its rows (:func:`etl.pipeline.load_validated`); the files that load
-nothing are recorded here, each in a transaction of its own.
+A file that loads rows writes its ingest-log row (:func:`record_ingest`) and
+its rejected rows (:func:`record_rejections`) in the same transaction as its
+rows (:func:`etl.pipeline.load_validated`); the files that load nothing
+(refused, duplicate) are recorded here, each in a transaction of its own.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
+import polars as pl
 
 from datasets.messages import Message
+from datasets.problems import ERROR_COLUMNS
 from etl import load
 from etl.queries import query
 from etl.refusal import FileRefused
@@ -123,7 +126,7 @@ def log_nothing_loaded(
     """Write the ingest-log row of a file that loaded no row (refused or duplicate)."""
     begin(con)
     try:
-        result.ingest_id = load.record_ingest(
+        result.ingest_id = record_ingest(
             con,
             sha256=result.sha256,
             source=result.source,
@@ -193,3 +196,48 @@ def result_of_receipt(
         reason=reason,
         ingest_id=ingest_id,
     )
+
+
+def record_rejections(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source: str,
+    sha256: str,
+    ingest_id: int,
+    errors: pl.DataFrame,
+) -> int:
+    """Append the row errors of a file to ``rejected_row``; return how many were written.
+
+    ``ingest_id`` is the ingest-log row of this attempt (written first, in
+    the same transaction): the same bytes may be received more than once,
+    and each attempt's errors stay its own.
+    """
+    if errors.height == 0:
+        return 0
+    frame = errors.select(
+        [
+            pl.col(name).cast(dtype) if name in errors.columns else pl.lit(None, dtype).alias(name)
+            for name, dtype in ERROR_COLUMNS.items()
+        ]
+    )
+    with load.registered(con, "_stdeval_rejected", frame):
+        con.execute(
+            query("insert_rejected_rows"),
+            {"sha256": sha256, "source": source, "ingest_id": ingest_id},
+        )
+    return frame.height
+
+
+def record_ingest(con: duckdb.DuckDBPyConnection, **fields: Any) -> int:
+    """Append one ``ingest_log`` row and return its ``ingest_id``.
+
+    ``fields`` are the named parameters of ``etl/sql/insert_ingest_log.sql``;
+    a dict ``error_summary`` is stored as JSON; ``receipt_seq`` defaults to
+    ``None`` (a load that did not come through the inbox).
+    """
+    fields.setdefault("receipt_seq", None)
+    summary = fields.get("error_summary")
+    if isinstance(summary, dict):
+        fields["error_summary"] = json.dumps(summary, ensure_ascii=False, sort_keys=True)
+    rows = con.execute(query("insert_ingest_log"), fields).fetchall()
+    return int(rows[0][0]) if rows else 0

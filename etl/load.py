@@ -11,7 +11,6 @@ parameter. Fixed-text statements live in ``etl/sql/``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -22,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import polars as pl
 
-from datasets.problems import ERROR_COLUMNS
 from etl.queries import query
 
 if TYPE_CHECKING:
@@ -183,7 +181,7 @@ def upsert_rows(
     if data.height == 0:
         return LoadOutcome(written=0, replaced=0)
     cols = ", ".join(target.columns)
-    with registered(con, "_stdeval_incoming", data):
+    with registered(con, "_stdeval_incoming", data), _temporaries(con):
         if dropped.height:
             # Only a row whose key IS loaded from this file was replaced: a
             # dropped row without one would be a replacement that never happened.
@@ -197,17 +195,22 @@ def upsert_rows(
                     params,
                 ).fetchall()
                 replaced += int(row[0][0]) if row else 0
-        # How many of the file's keys are stored (a semi join, counted in DuckDB:
-        # no key is copied into Python). Their rows are copied, typed, to the
-        # history and overwritten by a join; the other keys are appended.
-        row = con.execute(
-            f"select count(*) from {target.table} t"
-            f" semi join _stdeval_incoming i on {_join(target.key, 't', 'i')}"
-        ).fetchone()
-        stored = int(row[0]) if row else 0
+        # The file's keys already stored, found once by a semi join and kept in
+        # DuckDB (never copied into Python). Their stored rows are copied,
+        # typed, to the history and overwritten by a join; the others appended.
+        stored_view = "_stdeval_incoming"
+        stored = _find_stored_keys(con, target)
         replaced += stored
+        if 0 < stored < data.height:
+            # A few keys stored: join on the rows of those keys only (a small
+            # build side), not on every incoming row.
+            stored_view = "_stdeval_existing"
+            con.execute(
+                f"create or replace temp view {stored_view} as select i.* from _stdeval_incoming i"
+                f" semi join _stdeval_stored_keys k on {_join(target.key, 'i', 'k')}"
+            )
         if stored:
-            _record_replaced(con, target, params)
+            _record_replaced(con, target, params, stored_view)
         if spec.name == "standard":
             _record_standard_history(con, target, sha256=sha256, loaded_at=loaded_at)
         select = f"select {cols}, $sha256, $loaded_at from _stdeval_incoming"
@@ -232,15 +235,14 @@ def upsert_rows(
             conflict = ", ".join(target.key)
             con.execute(f"{insert} on conflict ({conflict}) do update set {updates}", values)
         elif stored:
-            _overwrite_stored(con, target, values)
+            _overwrite_stored(con, target, values, stored_view)
             if stored < data.height:
-                # New keys: the incoming rows whose key the table still lacks
-                # (the update above changed no key), in SQL.
+                # New keys: the incoming rows minus the stored keys, in SQL.
                 con.execute(
                     f"insert into {target.table} ({cols}, source_sha256, loaded_at)"
                     f" select {', '.join(f'i.{c}' for c in target.columns)},"
                     " $sha256, $loaded_at from _stdeval_incoming i"
-                    f" anti join {target.table} t on {_join(target.key, 'i', 't')}",
+                    f" anti join _stdeval_stored_keys k on {_join(target.key, 'i', 'k')}",
                     values,
                 )
         else:
@@ -253,8 +255,32 @@ def upsert_rows(
     return LoadOutcome(written=data.height, replaced=replaced)
 
 
+def _find_stored_keys(con: duckdb.DuckDBPyConnection, target: _Target) -> int:
+    """Keep the file's keys already stored in the temp table ``_stdeval_stored_keys``; count them."""
+    keys = ", ".join(f"t.{k}" for k in target.key)
+    con.execute(
+        f"create or replace temp table _stdeval_stored_keys as select {keys} from {target.table} t"
+        f" semi join _stdeval_incoming i on {_join(target.key, 't', 'i')}"
+    )
+    row = con.execute("select count(*) from _stdeval_stored_keys").fetchone()
+    return int(row[0]) if row else 0
+
+
+@contextmanager
+def _temporaries(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Drop the temp table and view of one upsert at the end of the block."""
+    try:
+        yield
+    finally:
+        # After a failed statement the transaction is aborted (and rolls the
+        # temp objects back); the original error is the one worth reporting.
+        with suppress(duckdb.Error):
+            con.execute("drop view if exists _stdeval_existing")
+            con.execute("drop table if exists _stdeval_stored_keys")
+
+
 def _record_replaced(
-    con: duckdb.DuckDBPyConnection, target: _Target, params: dict[str, Any]
+    con: duckdb.DuckDBPyConnection, target: _Target, params: dict[str, Any], view: str
 ) -> None:
     """Copy the stored rows the file replaces, typed, to ``replaced_<table>`` (one insert by join).
 
@@ -270,7 +296,7 @@ def _record_replaced(
     con.execute(
         f"insert into {_quote(target.history, [target.history])} (replaced_by_sha256, replaced_at, {names})"
         f" select $sha256, $loaded_at, {', '.join(f't.{_quote(c, kept)}' for c in kept)}"
-        f" from {target.table} t semi join _stdeval_incoming i on {_join(target.key, 't', 'i')}",
+        f" from {target.table} t semi join {view} i on {_join(target.key, 't', 'i')}",
         {"sha256": params["sha256"], "loaded_at": params["loaded_at"]},
     )
 
@@ -299,9 +325,9 @@ def forget_replacements(con: duckdb.DuckDBPyConnection, sha256s: Sequence[str]) 
 
 
 def _overwrite_stored(
-    con: duckdb.DuckDBPyConnection, target: _Target, values: dict[str, Any]
+    con: duckdb.DuckDBPyConnection, target: _Target, values: dict[str, Any], view: str
 ) -> None:
-    """Overwrite the stored rows of the file's keys whole, in one update by join.
+    """Overwrite the stored rows of the file's keys (the rows of ``view``) whole, by one join.
 
     Set operations, not a per-row primary-key upsert: the key (hence the
     index) does not change, and a column the file lacks becomes null, as
@@ -316,8 +342,7 @@ def _overwrite_stored(
         ]
     )
     con.execute(
-        f"update {target.table} t set {sets} from _stdeval_incoming i"
-        f" where {_join(target.key, 't', 'i')}",
+        f"update {target.table} t set {sets} from {view} i where {_join(target.key, 't', 'i')}",
         values,
     )
 
@@ -356,48 +381,3 @@ def count_replacements(
             f" on {_join(target.key, 't', 'i')}"
         ).fetchall()
     return int(row[0][0]) if row else 0
-
-
-def record_rejections(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    source: str,
-    sha256: str,
-    ingest_id: int,
-    errors: pl.DataFrame,
-) -> int:
-    """Append the row errors of a file to ``rejected_row``; return how many were written.
-
-    ``ingest_id`` is the ingest-log row of this attempt (written first, in
-    the same transaction): the same bytes may be received more than once,
-    and each attempt's errors stay its own.
-    """
-    if errors.height == 0:
-        return 0
-    frame = errors.select(
-        [
-            pl.col(name).cast(dtype) if name in errors.columns else pl.lit(None, dtype).alias(name)
-            for name, dtype in ERROR_COLUMNS.items()
-        ]
-    )
-    with registered(con, "_stdeval_rejected", frame):
-        con.execute(
-            query("insert_rejected_rows"),
-            {"sha256": sha256, "source": source, "ingest_id": ingest_id},
-        )
-    return frame.height
-
-
-def record_ingest(con: duckdb.DuckDBPyConnection, **fields: Any) -> int:
-    """Append one ``ingest_log`` row and return its ``ingest_id``.
-
-    ``fields`` are the named parameters of ``etl/sql/insert_ingest_log.sql``;
-    a dict ``error_summary`` is stored as JSON; ``receipt_seq`` defaults to
-    ``None`` (a load that did not come through the inbox).
-    """
-    fields.setdefault("receipt_seq", None)
-    summary = fields.get("error_summary")
-    if isinstance(summary, dict):
-        fields["error_summary"] = json.dumps(summary, ensure_ascii=False, sort_keys=True)
-    rows = con.execute(query("insert_ingest_log"), fields).fetchall()
-    return int(rows[0][0]) if rows else 0

@@ -143,7 +143,7 @@ def load_validated(
         summary = _summary(errors)
         if refused:
             summary.update(rule="strict", reason_zh=strict_zh, reason_en=strict_en)
-        result.ingest_id = load.record_ingest(
+        result.ingest_id = ingest_log.record_ingest(
             con,
             sha256=sha256,
             source=spec.name,
@@ -160,7 +160,7 @@ def load_validated(
             error_summary=summary or None,
             receipt_seq=receipt_seq,
         )
-        load.record_rejections(
+        ingest_log.record_rejections(
             con, source=spec.name, sha256=sha256, ingest_id=result.ingest_id, errors=errors
         )
         ingest_log.commit(con)
