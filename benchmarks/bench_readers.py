@@ -110,6 +110,9 @@ async def open_reader(port: int, cookie: str) -> Reader:
         subprotocols=["streamlit"],
         max_size=None,
         additional_headers={"Cookie": cookie},
+        # A server busy past the client's keepalive must show as slow runs,
+        # not as a connection this client closed.
+        ping_interval=None,
     )
     return Reader(ws)
 
