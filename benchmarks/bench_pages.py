@@ -18,6 +18,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import subprocess
@@ -50,12 +51,12 @@ def main() -> None:
     db = warehouse(args.scale)
     os.environ["STDEVAL_DB"] = str(db)
     os.environ.setdefault("STDEVAL_LANG", "zh")
-    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # no bare-mode warnings per AppTest
     import streamlit as st
     from streamlit.logger import set_log_level
     from streamlit.testing.v1 import AppTest
 
     set_log_level("error")
+    logging.disable(logging.WARNING)  # no "bare mode" warnings from every AppTest
 
     from app.components import figure_cache
     from app.data.rankings import run_results
