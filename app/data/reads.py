@@ -12,12 +12,14 @@ the others wait for it). Not to leave that to the first reader of each page,
 :func:`read` refreshes ahead: the first read under a new version starts one
 background thread that computes, under the new version, the
 :data:`REFRESH_AHEAD` reads most recently asked for under the old one (the
-pages readers have open, with their filters and scopes), most recent first.
+pages readers have open, with their filters and scopes), most recent first,
+after :data:`REFRESH_DELAY_SECONDS`.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -64,6 +66,10 @@ def _cached(
 
 #: Reads computed ahead when the data version changes (the most recent ones).
 REFRESH_AHEAD = 32
+#: Seconds the refresh waits first: the open pages' own reruns (woken by the
+#: change) compute what they show; the refresh then finds those in the cache
+#: and computes only what nobody has asked for yet.
+REFRESH_DELAY_SECONDS = 2.0
 
 _ReadKey = tuple[str, Filters, Access, tuple[tuple[str, Any], ...]]
 _recent_lock = threading.Lock()
@@ -91,6 +97,7 @@ def read(name: str, *, filters: Filters, scope: Access, **extra: Any) -> Any:
 
 
 def _refresh(version: str, keys: list[_ReadKey]) -> None:
+    time.sleep(REFRESH_DELAY_SECONDS)
     for key in keys:
         if current_version() != version:  # newer data again: its own refresh follows
             return

@@ -28,6 +28,7 @@ def test_reads_of_the_old_version_are_computed_ahead_under_the_new_one(
         return f"{version[0]}:{filters.year_from}"
 
     monkeypatch.setitem(reads.READS, "fake_read", fake)
+    monkeypatch.setattr(reads, "REFRESH_DELAY_SECONDS", 0.0)
     monkeypatch.setattr(reads, "current_version", lambda: version[0])
     monkeypatch.setattr(reads, "cursor", lambda: type("Cur", (), {"close": lambda self: None})())
     st.cache_data.clear()
