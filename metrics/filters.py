@@ -139,8 +139,10 @@ def query_in_view(
     con
         A cursor on the warehouse.
     name
-        The SQL file (its predicates use ``$year_from`` … ``$program_ids``
-        and ``$site_ids``).
+        The SQL file. It reads the rows within the filters and scope from
+        the staging CTEs of ``metrics/sql/in_view.sql`` (``feedback_in_view``
+        and the like, put in front of it), and may use ``$year_from`` …
+        ``$program_ids`` and ``$site_ids`` itself.
     filters
         What the reader chose.
     scope
@@ -155,4 +157,5 @@ def query_in_view(
             f" / query {name} needs an Access scope, got {type(scope).__name__}"
         )
         raise TypeError(msg)
-    return query_frame(con, name, {**filters.to_params(), **scope.to_params(), **extra})
+    params = {**filters.to_params(), **scope.to_params(), **extra}
+    return query_frame(con, name, params, staged=True)

@@ -26,6 +26,7 @@ from metrics.filters import Filters
 from metrics.funnel import funnel_data
 from metrics.ranking import ranked_standards
 from metrics.runs import read_run, read_run_meta
+from metrics.scope import Scope
 
 #: Columns of a ranking (those of ``metrics.ranking.ranked_standards``) and their types.
 RANKING_SCHEMA: dict[str, pl.DataType] = {
@@ -160,15 +161,25 @@ def funnel(
     run = latest_run()
     if run is None or not scope.sees_everything:
         return _empty_funnel()
+    points, limits = _funnel(
+        current_version(), run["run_id"], shown_year(run, filters), filters.to_scope()
+    )
+    shown = frame["standard_code"].implode() if "standard_code" in frame.columns else []
+    return points.filter(pl.col("standard_code").is_in(shown)), limits
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _funnel(
+    version: str, run_id: str, year: str, scope: Scope
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    # Two rankings of the run (everyone, the reader's scope): a tenth of a
+    # second or more, on every run of the Standards page before it was cached.
     cur = cursor()
     try:
-        data = funnel_data(
-            cur, run_id=run["run_id"], year=shown_year(run, filters), scope=filters.to_scope()
-        )
+        data = funnel_data(cur, run_id=run_id, year=year, scope=scope)
     finally:
         cur.close()
-    shown = frame["standard_code"].implode() if "standard_code" in frame.columns else []
-    return data.points.filter(pl.col("standard_code").is_in(shown)), data.limits
+    return data.points, data.limits
 
 
 def _empty_funnel() -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -5,10 +5,22 @@ runs one with a fresh cursor, keyed in ``st.cache_data`` on the data
 version (which changes after every load and every score run), the name,
 the reader's filters, their access scope and any further arguments; the
 results are small aggregated frames, so the cache stays small too.
+
+New data changes the version, so every read is computed again, once per
+process (``st.cache_data`` lets one session compute a missing entry while
+the others wait for it). Not to leave that to the first reader of each page,
+:func:`read` refreshes ahead: the first read under a new version starts one
+background thread that computes, under the new version, the
+:data:`REFRESH_AHEAD` reads most recently asked for under the old one (the
+pages readers have open, with their filters and scopes), most recent first,
+after :data:`REFRESH_DELAY_SECONDS`.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -52,9 +64,47 @@ def _cached(
         cur.close()
 
 
+#: Reads computed ahead when the data version changes (the most recent ones).
+REFRESH_AHEAD = 32
+#: Seconds the refresh waits first: the open pages' own reruns (woken by the
+#: change) compute what they show; the refresh then finds those in the cache
+#: and computes only what nobody has asked for yet.
+REFRESH_DELAY_SECONDS = 2.0
+
+_ReadKey = tuple[str, Filters, Access, tuple[tuple[str, Any], ...]]
+_recent_lock = threading.Lock()
+_recent: OrderedDict[_ReadKey, None] = OrderedDict()
+_refreshed: list[str] = []  # the version last refreshed ahead (empty until the first read)
+
+
 def read(name: str, *, filters: Filters, scope: Access, **extra: Any) -> Any:
     """Return the metrics read ``name`` for these filters and this scope (cached)."""
-    return _cached(current_version(), name, filters, scope, tuple(sorted(extra.items())))
+    version = current_version()
+    key: _ReadKey = (name, filters, scope, tuple(sorted(extra.items())))
+    with _recent_lock:
+        _recent[key] = None
+        _recent.move_to_end(key)
+        while len(_recent) > REFRESH_AHEAD:
+            _recent.popitem(last=False)
+        previous = _refreshed[0] if _refreshed else None
+        _refreshed[:] = [version]
+        ahead = list(reversed(_recent)) if previous not in (None, version) else []
+    if ahead:
+        threading.Thread(
+            target=_refresh, args=(version, ahead), name="stdeval-refresh-ahead", daemon=True
+        ).start()
+    return _cached(version, *key)
+
+
+def _refresh(version: str, keys: list[_ReadKey]) -> None:
+    time.sleep(REFRESH_DELAY_SECONDS)
+    for key in keys:
+        if current_version() != version:  # newer data again: its own refresh follows
+            return
+        try:
+            _cached(version, *key)
+        except Exception:  # noqa: BLE001, S112 - a page asking for it shows the error itself
+            continue
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

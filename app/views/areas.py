@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from app.components.charts_board import area_overview
+from app.components.figure_cache import figure
 from app.components.page import page_start
 from app.components.tables import chart, labelled, table
 from app.data.rankings import ranking
@@ -47,7 +48,7 @@ if gaps.height:
         )
     )
 chart(
-    area_overview(areas, t, areas[name].to_list()),
+    figure(area_overview, areas, t, areas[name].to_list()),
     t("areas.caption", rows=int(areas["feedback_rows"].sum())),
 )
 labels = {

@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from app.components.charts_board import counts_by
+from app.components.figure_cache import figure
 from app.components.page import page_start
 from app.components.tables import chart, table
 from app.data.rankings import latest_run
@@ -24,7 +25,7 @@ labels = {
     s: t(f"awards.status_{s}") for s in ("nominated", "shortlisted", "awarded", "not_awarded")
 }
 chart(
-    counts_by(status, t, x="award_year", colour="status", title=t("awards.by_year_title"),
+    figure(counts_by, status, t, x="award_year", colour="status", title=t("awards.by_year_title"),
               x_title=t("awards.axis_year"), labels=labels),
     t("awards.by_year_caption", n=noms.height),
 )  # fmt: skip

@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from app.components.charts_board import funding_by_year, sankey, value_for_money
+from app.components.figure_cache import figure
 from app.components.numbers import format_money
 from app.components.page import page_start
 from app.components.tables import chart, table
@@ -29,7 +30,10 @@ c[3].metric(t("funding.social_share"), f"{float(social['disbursed_cny'].sum()) /
 by_year = rows.group_by("fiscal_year", "source_type").agg(
     pl.col("committed_cny", "disbursed_cny").sum()
 )
-chart(funding_by_year(by_year, t), t("funding.by_year_caption", n=int(rows["n_records"].sum())))
+chart(
+    figure(funding_by_year, by_year, t),
+    t("funding.by_year_caption", n=int(rows["n_records"].sum())),
+)
 shares = rows.group_by("source_type").agg(pl.col("committed_cny", "disbursed_cny").sum()).with_columns(
     (pl.col("disbursed_cny") / pl.col("disbursed_cny").sum()).alias("share_disbursed"),
     pl.when(pl.col("committed_cny") > 0).then(pl.col("disbursed_cny") / pl.col("committed_cny")).alias("execution_rate"),
@@ -39,7 +43,7 @@ shares = rows.group_by("source_type").agg(pl.col("committed_cny", "disbursed_cny
 table(shares, "funding_by_source", t)
 options = filter_options(scope=scope).filter(pl.col("kind") == "area")
 areas = dict(zip(options["key"], options["name_zh" if t.lang == "zh" else "name_en"], strict=True))
-chart(sankey(rows, t, areas), t("funding.sankey_caption"))
+chart(figure(sankey, rows, t, areas), t("funding.sankey_caption"))
 
 per = read("funding_per_standard", filters=f, scope=scope)
 scores = ranking(filters=f, scope=scope).select(
@@ -57,7 +61,7 @@ if vfm.height:
         z = (per_score - per_score.mean()) / (per_score.std() or 1.0)
         outliers = vfm.filter(z.abs() > 2)["standard_code"].to_list()
     chart(
-        value_for_money(vfm, t, outliers),
+        figure(value_for_money, vfm, t, outliers),
         t("funding.vfm_caption", n=vfm.height, outliers=len(outliers)),
     )
 table(vfm.drop("ranked"), "money_per_standard", t)

@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from app.components.charts_board import counts_by, days_to_publication, stage_durations
+from app.components.figure_cache import figure
 from app.components.page import page_start
 from app.components.tables import chart, table
 from app.data.reads import read
@@ -43,13 +44,13 @@ by_stage = (
     .with_columns(pl.lit(t("lifecycle.projects")).alias("all"))
 )
 chart(
-    counts_by(by_stage, t, x="stage", colour="all", title=t("lifecycle.by_stage_title"),
+    figure(counts_by, by_stage, t, x="stage", colour="all", title=t("lifecycle.by_stage_title"),
               x_title=t("lifecycle.axis_stage"), labels={}),
     t("lifecycle.by_stage_caption", n=projects.height),
 )  # fmt: skip
 if published.height:
     chart(
-        days_to_publication(published, t, cycle),
+        figure(days_to_publication, published, t, cycle),
         t("lifecycle.days_caption", n=published.height, days=cycle),
     )
 share = (
@@ -63,5 +64,5 @@ table(projects.filter(pl.col("open_past_limit")).select("project_id", "plan_no",
       "open_past_limit", t)  # fmt: skip
 if stages.height:
     summary = stage_summary(stages)
-    chart(stage_durations(summary, t), t("lifecycle.stages_caption"))
+    chart(figure(stage_durations, summary, t), t("lifecycle.stages_caption"))
     table(summary, "stage_durations", t)

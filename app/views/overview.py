@@ -9,6 +9,7 @@ import streamlit as st
 
 from app.components import charts
 from app.components.charts_scores import score_distribution
+from app.components.figure_cache import figure
 from app.components.numbers import format_count, format_money
 from app.components.page import page_start
 from app.components.tables import chart, table
@@ -57,7 +58,7 @@ else:
 by_period = read("feedback_by_period", filters=f, scope=scope)
 if not by_period.is_empty():
     chart(
-        charts.feedback_over_time(by_period, t),
+        figure(charts.feedback_over_time, by_period, t),
         t("home.caption_feedback", rows=format_count(int(by_period["feedback_rows"].sum()), lang)),
     )
 
@@ -69,7 +70,7 @@ if run is None or ranked.is_empty():
 else:
     good = ranked.filter(pl.col("ranked"))
     chart(
-        score_distribution(good, t),
+        figure(score_distribution, good, t),
         t(
             "home.caption_dist",
             n=good.height,
@@ -136,4 +137,4 @@ if not alerts:
     st.success(t("home.no_alerts"))
 
 by_area = read("by_priority_area", filters=f, scope=scope)
-chart(charts.by_priority_area(by_area, t), t("home.caption_area"))
+chart(figure(charts.by_priority_area, by_area, t), t("home.caption_area"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.components.charts_board import tile_grid
+from app.components.figure_cache import figure
 from app.components.page import page_start
 from app.components.tables import labelled, table
 from app.data.reads import read
@@ -32,7 +33,7 @@ else:
             st.session_state[PARAMS["region"]] = [points[0]["customdata"][0]]
 
     st.plotly_chart(
-        tile_grid(regions, t, measure=measure, title=t("regions.map_title", measure=measures[measure])),
+        figure(tile_grid, regions, t, measure=measure, title=t("regions.map_title", measure=measures[measure])),
         width="stretch", on_select=_filter_to_tile, selection_mode="points", key="region_tiles",
     )  # fmt: skip
     st.caption(

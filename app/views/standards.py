@@ -13,6 +13,7 @@ from app.components.charts_scores import (
     ranking_intervals,
     score_history,
 )
+from app.components.figure_cache import figure
 from app.components.page import page_start
 from app.components.tables import chart, labelled, table
 from app.data.rankings import dimension_profile as profile_frame
@@ -82,7 +83,7 @@ st.caption(
 if good.height:
     top = good.head(30)
     chart(
-        ranking_intervals(top, t, [f"{c}" for c in top["standard_code"].to_list()]),
+        figure(ranking_intervals, top, t, [f"{c}" for c in top["standard_code"].to_list()]),
         t("standards.interval_caption", n=top.height),
     )
 st.subheader(t("standards.apart_heading", n=apart.height))
@@ -106,11 +107,12 @@ else:
                  sites=one["n_sites"], responses=one["n_responses"]))  # fmt: skip
     left, right = st.columns(2)
     with left:
-        chart(dimension_profile(profile_frame(run["run_id"], year, code, one["priority_area"]), t),
+        chart(figure(dimension_profile, profile_frame(run["run_id"], year, code, one["priority_area"]), t),
               t("standards.profile_caption"))  # fmt: skip
     with right:
         chart(
-            score_history(standard_history(run["run_id"], code), t), t("standards.history_caption")
+            figure(score_history, standard_history(run["run_id"], code), t),
+            t("standards.history_caption"),
         )
     adoption = read("standard_adoption", filters=f, scope=scope, code=code)
     name = "name_zh" if lang == "zh" else "name_en"
@@ -155,4 +157,4 @@ points, limits = funnel(filters=f, scope=scope, frame=ranked)
 if points.is_empty():
     st.info(t("tables.no_rows"))
 else:
-    chart(funnel_plot(points, limits, t), t("standards.funnel_caption", n=points.height))
+    chart(figure(funnel_plot, points, limits, t), t("standards.funnel_caption", n=points.height))

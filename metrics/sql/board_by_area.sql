@@ -1,49 +1,30 @@
 -- The 13 priority areas of §7 (and unmapped standards, null id): standards,
 -- feedback, programmes, sites, survey adoption and money within the
--- reader's filters and access scope.
+-- reader's filters and access scope (the *_in_view rows: in_view.sql),
+-- counting rows of catalogued standards.
 with
-sites as (
-    select site_id, program_id from pilot_site
-    where ($site_ids::varchar[] is null or list_contains($site_ids::varchar[], site_id))
-      and ($region_codes::varchar[] is null or list_contains($region_codes::varchar[], region_code))
-      and ($org_types::varchar[] is null or list_contains($org_types::varchar[], org_type))
-      and ($program_ids::varchar[] is null or list_contains($program_ids::varchar[], program_id))
-),
 fb as (
-    select s.priority_area as area_id, count(*) as feedback_rows,
-           count(distinct f.standard_code) as standards_with_feedback,
-           count(distinct st.program_id) as programs, count(distinct f.site_id) as sites,
-           avg(f.satisfaction) as mean_satisfaction
-    from feedback f
-    join sites st using (site_id)
-    join standard s on s.code = f.standard_code
-    where ($year_from::integer is null or cast(left(f.period, 4) as integer) >= $year_from::integer)
-      and ($year_to::integer is null or cast(left(f.period, 4) as integer) <= $year_to::integer)
+    select priority_area as area_id, count(*) as feedback_rows,
+           count(distinct standard_code) as standards_with_feedback,
+           count(distinct program_id) as programs, count(distinct site_id) as sites,
+           avg(satisfaction) as mean_satisfaction
+    from feedback_in_view
+    where in_catalogue
     group by all
 ),
 sv as (
-    select s.priority_area as area_id, count(*) as survey_rows,
-           avg(case when v.adoption in ('partial', 'full') then 1.0 else 0.0 end) as adoption_rate
-    from survey v
-    join standard s on s.code = v.standard_code
-    where $site_ids::varchar[] is null and $program_ids::varchar[] is null
-      and ($region_codes::varchar[] is null or list_contains($region_codes::varchar[], v.region_code))
-      and ($org_types::varchar[] is null or list_contains($org_types::varchar[], v.org_type))
-      and ($year_from::integer is null or v.survey_year >= $year_from::integer)
-      and ($year_to::integer is null or v.survey_year <= $year_to::integer)
+    select priority_area as area_id, count(*) as survey_rows,
+           avg(case when adoption in ('partial', 'full') then 1.0 else 0.0 end) as adoption_rate
+    from survey_in_view
+    where in_catalogue
     group by all
 ),
 money as (
-    select s.priority_area as area_id,
-           sum(m.amount_cny) filter (where m.flow = 'committed')::double as committed_cny,
-           sum(m.amount_cny) filter (where m.flow = 'disbursed')::double as disbursed_cny
-    from funding m
-    join standard s on s.code = m.standard_code
-    where $site_ids::varchar[] is null and $org_types::varchar[] is null
-      and ($region_codes::varchar[] is null or list_contains($region_codes::varchar[], m.region_code))
-      and ($program_ids::varchar[] is null or list_contains($program_ids::varchar[], m.program_id))
-      and ($year_from::integer is null or m.fiscal_year >= $year_from::integer)
-      and ($year_to::integer is null or m.fiscal_year <= $year_to::integer)
+    select priority_area as area_id,
+           sum(amount_cny) filter (where flow = 'committed')::double as committed_cny,
+           sum(amount_cny) filter (where flow = 'disbursed')::double as disbursed_cny
+    from funding_in_view
+    where in_catalogue
     group by all
 ),
 catalogue as (

@@ -1,46 +1,24 @@
 -- The 34 province-level regions: pilot sites, feedback, survey adoption,
--- mean satisfaction and money within the reader's filters and access scope.
+-- mean satisfaction and money within the reader's filters and access scope
+-- (the *_in_view rows: in_view.sql).
 with
-sites as (
-    select site_id, region_code from pilot_site
-    where ($site_ids::varchar[] is null or list_contains($site_ids::varchar[], site_id))
-      and ($org_types::varchar[] is null or list_contains($org_types::varchar[], org_type))
-      and ($program_ids::varchar[] is null or list_contains($program_ids::varchar[], program_id))
-),
 fb as (
-    select st.region_code, count(*) as feedback_rows, count(distinct f.site_id) as sites,
-           avg(f.satisfaction) as mean_satisfaction
-    from feedback f
-    join sites st using (site_id)
-    left join standard s on s.code = f.standard_code
-    where ($priority_area::varchar is null or s.priority_area = $priority_area::varchar)
-      and ($year_from::integer is null or cast(left(f.period, 4) as integer) >= $year_from::integer)
-      and ($year_to::integer is null or cast(left(f.period, 4) as integer) <= $year_to::integer)
+    select region_code, count(*) as feedback_rows, count(distinct site_id) as sites,
+           avg(satisfaction) as mean_satisfaction
+    from feedback_in_view
     group by all
 ),
 sv as (
-    select v.region_code, count(*) as survey_rows,
-           avg(case when v.adoption in ('partial', 'full') then 1.0 else 0.0 end) as adoption_rate
-    from survey v
-    left join standard s on s.code = v.standard_code
-    where $site_ids::varchar[] is null and $program_ids::varchar[] is null
-      and ($priority_area::varchar is null or s.priority_area = $priority_area::varchar)
-      and ($org_types::varchar[] is null or list_contains($org_types::varchar[], v.org_type))
-      and ($year_from::integer is null or v.survey_year >= $year_from::integer)
-      and ($year_to::integer is null or v.survey_year <= $year_to::integer)
+    select region_code, count(*) as survey_rows,
+           avg(case when adoption in ('partial', 'full') then 1.0 else 0.0 end) as adoption_rate
+    from survey_in_view
     group by all
 ),
 money as (
-    select m.region_code,
-           sum(m.amount_cny) filter (where m.flow = 'committed')::double as committed_cny,
-           sum(m.amount_cny) filter (where m.flow = 'disbursed')::double as disbursed_cny
-    from funding m
-    left join standard s on s.code = m.standard_code
-    where $site_ids::varchar[] is null and $org_types::varchar[] is null
-      and ($priority_area::varchar is null or s.priority_area = $priority_area::varchar)
-      and ($program_ids::varchar[] is null or list_contains($program_ids::varchar[], m.program_id))
-      and ($year_from::integer is null or m.fiscal_year >= $year_from::integer)
-      and ($year_to::integer is null or m.fiscal_year <= $year_to::integer)
+    select region_code,
+           sum(amount_cny) filter (where flow = 'committed')::double as committed_cny,
+           sum(amount_cny) filter (where flow = 'disbursed')::double as disbursed_cny
+    from funding_in_view
     group by all
 ),
 final as (

@@ -1,8 +1,9 @@
 -- What the sidebar filters can offer: every year any source has, and the
--- priority areas, regions, org types and programmes (kind, key, names, order).
+-- priority areas, regions, org types and programmes (kind, key, names, order);
+-- feedback years from all_feedback (in_view.sql).
 with
 years as (
-    select distinct cast(left(period, 4) as integer) as y from feedback
+    select distinct cast(left(period, 4) as integer) as y from all_feedback
     union select distinct survey_year::integer from survey
     union select distinct fiscal_year::integer from funding
     union select distinct award_year::integer from award_nomination

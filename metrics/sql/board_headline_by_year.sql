@@ -1,50 +1,31 @@
--- Headline figures per year within the reader's filters and access scope:
--- feedback rows and reporting sites (year of the period), survey responses
--- (survey_year), committed and disbursed money (fiscal_year). A pilot-site
--- scope ($site_ids set) sees its own feedback only: surveys and money are
+-- Headline figures per year within the reader's filters and access scope
+-- (the *_in_view rows: in_view.sql): feedback rows and reporting sites
+-- (year of the period) and surveys (survey_year) of catalogued standards,
+-- committed and disbursed money (fiscal_year). A pilot-site scope
+-- ($site_ids set) sees its own feedback only: surveys and money are
 -- programme-wide records.
 with
-sites as (
-    select site_id from pilot_site
-    where ($site_ids::varchar[] is null or list_contains($site_ids::varchar[], site_id))
-      and ($region_codes::varchar[] is null or list_contains($region_codes::varchar[], region_code))
-      and ($org_types::varchar[] is null or list_contains($org_types::varchar[], org_type))
-      and ($program_ids::varchar[] is null or list_contains($program_ids::varchar[], program_id))
-),
-standards as (
-    select code from standard
-    where $priority_area::varchar is null or priority_area = $priority_area::varchar
-),
 fb as (
-    select cast(left(f.period, 4) as integer) as year, count(*) as feedback_rows,
-           count(distinct f.site_id) as sites_reporting,
-           count(distinct f.standard_code) as standards_with_feedback,
-           avg(f.satisfaction) as mean_satisfaction
-    from feedback f
-    join sites using (site_id)
-    join standards s on s.code = f.standard_code
+    select year, count(*) as feedback_rows,
+           count(distinct site_id) as sites_reporting,
+           count(distinct standard_code) as standards_with_feedback,
+           avg(satisfaction) as mean_satisfaction
+    from feedback_in_view
+    where in_catalogue
     group by all
 ),
 sv as (
     select survey_year::integer as year, count(*) as survey_rows,
            avg(case when adoption in ('partial', 'full') then 1.0 else 0.0 end) as adoption_rate
-    from survey v
-    join standards s on s.code = v.standard_code
-    where $site_ids::varchar[] is null and $program_ids::varchar[] is null
-      and ($region_codes::varchar[] is null or list_contains($region_codes::varchar[], v.region_code))
-      and ($org_types::varchar[] is null or list_contains($org_types::varchar[], v.org_type))
+    from survey_in_view
+    where in_catalogue
     group by all
 ),
 money as (
     select fiscal_year::integer as year,
            sum(amount_cny) filter (where flow = 'committed')::double as committed_cny,
            sum(amount_cny) filter (where flow = 'disbursed')::double as disbursed_cny
-    from funding m
-    left join standard s on s.code = m.standard_code
-    where $site_ids::varchar[] is null and $org_types::varchar[] is null
-      and ($priority_area::varchar is null or s.priority_area = $priority_area::varchar)
-      and ($region_codes::varchar[] is null or list_contains($region_codes::varchar[], m.region_code))
-      and ($program_ids::varchar[] is null or list_contains($program_ids::varchar[], m.program_id))
+    from funding_in_view
     group by all
 ),
 years as (
@@ -65,8 +46,6 @@ final as (
     left join fb using (year)
     left join sv using (year)
     left join money using (year)
-    where ($year_from::integer is null or y.year >= $year_from::integer)
-      and ($year_to::integer is null or y.year <= $year_to::integer)
 )
 select * from final
 order by year

@@ -1,22 +1,17 @@
 -- Pilot programmes that sent no feedback in the last two quarters of the
 -- warehouse (the latest period any site reported), within the filters and
--- access scope; a programme that never reported has a null last_period.
+-- access scope (sites_in_view, all_feedback: in_view.sql; the year range
+-- and the priority area do not apply: silence is about the latest quarters);
+-- a programme that never reported has a null last_period.
 with
-sites as (
-    select site_id, program_id from pilot_site
-    where ($site_ids::varchar[] is null or list_contains($site_ids::varchar[], site_id))
-      and ($region_codes::varchar[] is null or list_contains($region_codes::varchar[], region_code))
-      and ($org_types::varchar[] is null or list_contains($org_types::varchar[], org_type))
-      and ($program_ids::varchar[] is null or list_contains($program_ids::varchar[], program_id))
-),
 quarter_index as (
     select f.period, st.program_id,
            cast(left(f.period, 4) as integer) * 4 + cast(right(f.period, 1) as integer) as q
-    from feedback f join sites st using (site_id)
+    from all_feedback f join sites_in_view st using (site_id)
 ),
 latest as (
     select max(cast(left(period, 4) as integer) * 4 + cast(right(period, 1) as integer)) as q
-    from feedback
+    from all_feedback
 ),
 per_program as (
     select program_id, max(q) as last_q, max(period) as last_period
@@ -27,7 +22,7 @@ final as (
            (select q from latest) - pp.last_q as quarters_silent
     from pilot_program p
     left join per_program pp using (program_id)
-    where p.program_id in (select program_id from sites)
+    where p.program_id in (select program_id from sites_in_view)
       and (pp.last_q is null or (select q from latest) - pp.last_q >= 2)
 )
 select * from final

@@ -1,17 +1,11 @@
 -- Adoption of one standard ($standard_code) by org type and by region:
 -- survey responses, aware share, adoption share (partial or full), within
--- the reader's filters; surveys are programme-wide, so a pilot-site scope
--- sees none.
+-- the reader's filters (survey_in_view: in_view.sql); surveys are
+-- programme-wide, so a pilot-site scope sees none.
 with
 responses as (
-    select v.org_type, v.region_code, v.aware, v.adoption
-    from survey v
-    where v.standard_code = $standard_code::varchar
-      and $site_ids::varchar[] is null and $program_ids::varchar[] is null
-      and ($region_codes::varchar[] is null or list_contains($region_codes::varchar[], v.region_code))
-      and ($org_types::varchar[] is null or list_contains($org_types::varchar[], v.org_type))
-      and ($year_from::integer is null or v.survey_year >= $year_from::integer)
-      and ($year_to::integer is null or v.survey_year <= $year_to::integer)
+    select org_type, region_code, aware, adoption from survey_in_view
+    where standard_code = $standard_code::varchar
 ),
 grouped as (
     select 'org_type' as grouping_name, org_type as key, count(*) as responses,

@@ -1,0 +1,92 @@
+"""The dashboard's one staging of rows within filters and scope (metrics/sql/in_view.sql)."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from datasets.access import Access
+from metrics.filters import Filters
+from metrics.queries import sql_text
+
+SQL = resources.files("metrics") / "sql"
+
+
+@pytest.fixture(scope="module")
+def cur(demo_warehouse: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(demo_warehouse), read_only=True)
+    yield con
+    con.close()
+
+
+def _staged(cur: duckdb.DuckDBPyConnection, select: str, filters: Filters, scope: Access) -> list:
+    sql = f"with\n{sql_text('in_view')}\n{select}"
+    params = {**filters.to_params(), **scope.to_params()}
+    return cur.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall()
+
+
+def test_staged_feedback_is_the_feedback_of_sites_in_scope_within_years_and_area(
+    cur: duckdb.DuckDBPyConnection,
+) -> None:
+    site, area = cur.execute(
+        "select f.site_id, s.priority_area from feedback f join standard s on s.code ="
+        " f.standard_code group by all order by count(*) desc limit 1"
+    ).fetchall()[0]
+    other = cur.execute(
+        "select site_id from pilot_site where site_id <> ? order by site_id limit 1", [site]
+    ).fetchall()[0][0]
+    filters = Filters(year_from=2022, year_to=2024, priority_area=area)
+    scope = Access.for_sites([site, other])
+    staged = _staged(
+        cur,
+        "select site_id, standard_code, period from feedback_in_view order by all",
+        filters,
+        scope,
+    )
+    expected = cur.execute(
+        "select f.site_id, f.standard_code, f.period from feedback f"
+        " join standard s on s.code = f.standard_code"
+        " where f.site_id in (?, ?) and s.priority_area = ?"
+        " and left(f.period, 4) between '2022' and '2024' order by all",
+        [site, other, area],
+    ).fetchall()
+    assert staged == expected and staged
+
+
+def test_a_site_scope_stages_no_survey_and_no_money(cur: duckdb.DuckDBPyConnection) -> None:
+    site = cur.execute("select site_id from pilot_site order by site_id limit 1").fetchall()[0][0]
+    counts = _staged(
+        cur,
+        "select (select count(*) from survey_in_view), (select count(*) from funding_in_view)",
+        Filters(),
+        Access.for_sites([site]),
+    )
+    everything = _staged(
+        cur,
+        "select (select count(*) from survey_in_view), (select count(*) from funding_in_view)",
+        Filters(),
+        Access.everything(),
+    )
+    assert counts == [(0, 0)]
+    assert (
+        everything
+        == cur.execute(
+            "select (select count(*) from survey), (select count(*) from funding)"
+        ).fetchall()
+    )
+
+
+def test_the_dashboard_reads_the_feedback_table_in_one_place_only() -> None:
+    # The approval workflow switches the dashboard to approved feedback by
+    # changing this one line; a board query reading `feedback` itself would
+    # keep counting unapproved rows.
+    reads = {
+        path.name: len(re.findall(r"\b(?:from|join)\s+feedback\b", path.read_text("utf-8")))
+        for path in map(Path, map(str, SQL.iterdir()))
+        if path.name.startswith("board_") or path.name == "in_view.sql"
+    }
+    assert {name: n for name, n in reads.items() if n} == {"in_view.sql": 1}
