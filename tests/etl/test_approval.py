@@ -133,7 +133,8 @@ def test_a_failing_audit_row_rolls_the_transition_back(
     send(setup, feedback_csv(FIRST), "q1.csv")
 
     def broken(*_args, **_kwargs):
-        raise RuntimeError("audit log unavailable")
+        msg = "audit log unavailable"
+        raise RuntimeError(msg)
 
     monkeypatch.setattr(submissions, "record", broken)
     con = connect(setup["db"])
