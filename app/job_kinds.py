@@ -118,8 +118,10 @@ def run_score(
 
 
 def register_app_kinds() -> None:
-    """Register the app layer's job kinds (``score``, ``export``) in this process."""
+    """Register the app layer's job kinds (``score``, ``export``, ``approval``) in this process."""
+    from app.approval_job import APPROVAL, run_approval
     from app.exports.export_job import EXPORT, run_export
 
     register_kind(JobKind(SCORE, run=run_score))
     register_kind(JobKind(EXPORT, run=run_export))
+    register_kind(JobKind(APPROVAL, run=run_approval))

@@ -229,6 +229,15 @@ def change_status(
     with _transaction(cur):
         current = _statuses(cur, _keys_frame(wanted))
         wrong = [(s, p, status) for s, p, status in current if status not in starts]
+        missing = [(s, p) for s, p, status in wrong if status is None]
+        if missing:
+            zh, en = _named(missing)
+            msg = Message(
+                f"没有以下站点和期次的提交：{zh}；请先上传其反馈，或检查单位编号和报告期",
+                f"there is no submission of: {en}; upload its feedback first, or check the "
+                "site id and period",
+            )
+            raise SubmissionError(msg)
         if wrong:
             site, period, status = wrong[0]
             allowed_zh = "、".join(_STATUS_ZH[x] for x in sorted(starts))
