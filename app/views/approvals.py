@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import polars as pl
 import streamlit as st
 
@@ -19,6 +21,7 @@ from etl.submissions import (
     submission_status,
 )
 
+FLASH_SECONDS = 15.0
 t = translator()
 user = require_page("approvals", t)
 require_action(user, "approve", t)
@@ -27,9 +30,10 @@ st.caption(t("approvals.subtitle"))
 
 cur = cursor()
 st.info(t("approvals.counts_unapproved" if counts_unapproved(cur) else "approvals.counts_approved"))
-flash = st.session_state.pop("ap_flash", None)
-if flash:
-    st.success(flash)
+# The notice of the last change outlives the live rerun that change causes (app/live.py).
+flash = st.session_state.get("ap_flash")
+if flash and time.monotonic() - flash[1] < FLASH_SECONDS:
+    st.success(flash[0])
 
 every = submission_status(cur, Access.everything())
 counts = dict(every.group_by("status").len().iter_rows()) if every.height else {}
@@ -105,7 +109,7 @@ st.write(
         rows=current["n_rows"],
         standards=current["n_standards"],
         program=current["program_name"] or current["program_id"] or "—",
-        at=current["changed_at"],
+        at=f"{current['changed_at']:%Y-%m-%d %H:%M:%S}",
         by=current["changed_by"],
     )
 )
@@ -128,9 +132,8 @@ if ACTIONS[status]:
             except SubmissionError as exc:
                 st.error(exc.text(t.lang), icon="⛔")
             else:
-                st.session_state["ap_flash"] = t(
-                    f"approvals.done_{action}", site=site_id, period=period
-                )
+                done = t(f"approvals.done_{action}", site=site_id, period=period)
+                st.session_state["ap_flash"] = (done, time.monotonic())
                 st.session_state.pop("ap_reason", None)
                 st.rerun()
 else:
