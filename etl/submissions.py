@@ -16,7 +16,7 @@ refuses the whole file (rule ``period_locked``) with :func:`locked_refusal`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -101,15 +101,27 @@ def _statuses(cur: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> list[tuple[
         return cur.execute(query("submission_keys_status")).fetchall()
 
 
+#: A transition that met a concurrent change of the same submission (DuckDB's conflict).
+CONFLICT = Message(
+    "该提交刚刚被另一操作（上传或其他评价人员）修改；请刷新页面后重试",
+    "this submission was changed at the same moment (an upload or another evaluator); "
+    "reload and try again",
+)
+
+
 @contextmanager
 def _transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction; a write conflict with a concurrent load becomes a bilingual refusal."""
     cur.execute("begin transaction")
     try:
         yield
-    except BaseException:
-        cur.execute("rollback")
+        cur.execute("commit")
+    except BaseException as exc:
+        with suppress(duckdb.Error):  # an aborted transaction may already be closed
+            cur.execute("rollback")
+        if isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower():
+            raise SubmissionError(CONFLICT) from exc
         raise
-    cur.execute("commit")
 
 
 def locked(cur: duckdb.DuckDBPyConnection, keys: pl.DataFrame | Sequence[Key]) -> list[Key]:

@@ -1,8 +1,9 @@
--- A load touches every submission it wrote into (so a concurrent approval of
--- the same one conflicts instead of committing unseen) and puts a returned
--- one back to 'submitted' (a resubmission).
+-- A load touches every submission it wrote into (revision: a concurrent
+-- transition of the same one conflicts instead of committing unseen) and
+-- puts a returned one back to 'submitted' (a resubmission).
 update submission s
-set last_upload_at = $at,
+set revision = s.revision + 1,
+    last_upload_at = $at,
     last_sha256 = $sha256,
     status = case when s.status = 'returned' then 'submitted' else s.status end,
     changed_at = case when s.status = 'returned' then $at else s.changed_at end,

@@ -1,6 +1,7 @@
 -- An evaluator's transition of the submissions in _stdeval_transitions.
 update submission s
 set status = t.to_status,
+    revision = s.revision + 1,
     changed_at = $at,
     changed_by = $actor,
     reason = $reason

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 import etl.submissions as submissions
@@ -306,4 +307,46 @@ def test_an_upgraded_warehouse_records_earlier_feedback_as_approved_by_the_syste
             {"approved_on_upgrade": 2},
         )
     finally:
+        con.close()
+
+
+def test_an_approval_racing_a_load_of_the_same_submission_is_refused_not_lost(setup) -> None:
+    send(setup, feedback_csv(FIRST), "q1.csv")
+    con = connect(setup["db"])
+    loading, approving = con.cursor(), con.cursor()
+    try:
+        loading.execute("begin transaction")  # a load under way into S001 2025-Q1
+        keys = loading.sql("select 'S001' as site_id, '2025-Q1' as period").pl()
+        submissions.record_loaded(loading, keys, actor="site-1", sha256="racing")
+        with pytest.raises(SubmissionError) as raced:
+            approve(approving, [("S001", "2025-Q1")], actor="evaluator")
+        assert "reload and try again" in raced.value.text("en") and "重试" in raced.value.text("zh")
+        loading.execute("commit")
+        assert statuses(con)[("S001", "2025-Q1")] == "submitted"
+        assert read_audit(con, actions=["approval"]).is_empty()
+        assert approve(approving, [("S001", "2025-Q1")], actor="evaluator") == 1  # then it works
+    finally:
+        loading.close()
+        approving.close()
+        con.close()
+
+
+def test_a_load_that_checked_the_lock_before_an_approval_committed_conflicts_and_is_retried(
+    setup,
+) -> None:
+    send(setup, feedback_csv(FIRST), "q1.csv")
+    con = connect(setup["db"])
+    loading, approving = con.cursor(), con.cursor()
+    keys = pl.DataFrame({"site_id": ["S001"], "period": ["2025-Q1"]})
+    try:
+        loading.execute("begin transaction")
+        assert submissions.locked(loading, keys) == []  # not approved when the load looked
+        approve(approving, [("S001", "2025-Q1")], actor="evaluator")  # committed meanwhile
+        with pytest.raises(duckdb.TransactionException, match="(?i)conflict"):
+            submissions.record_loaded(loading, keys, actor="site-1", sha256="late")
+        loading.execute("rollback")  # the writer leaves the file queued and retries it
+        assert submissions.locked(loading, keys) == [("S001", "2025-Q1")]
+    finally:
+        loading.close()
+        approving.close()
         con.close()

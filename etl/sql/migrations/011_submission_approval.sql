@@ -6,8 +6,10 @@
 -- evaluator reopens it) or 'returned' (sent back with a reason; the next
 -- upload for it makes it 'submitted' again). changed_at/changed_by/reason
 -- describe the last transition; last_upload_at/last_sha256 the last file
--- that wrote rows into it (every load touches the row, so a load and an
--- approval of the same submission can never both commit unseen).
+-- that wrote rows into it. revision is bumped by every load into it and by
+-- every transition: DuckDB refuses one of two transactions that update the
+-- same column of a row, so a load and an approval of the same submission
+-- can never both commit unseen.
 create table if not exists submission (
     site_id varchar not null,
     period varchar not null,
@@ -18,6 +20,7 @@ create table if not exists submission (
     reason varchar,
     last_upload_at timestamp,
     last_sha256 varchar,
+    revision bigint not null default 0,
     primary key (site_id, period)
 );
 
