@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import polars as pl
 import streamlit as st
 
 from app.auth.session import require_action, require_page
+from app.components.notices import keep_notice, show_notice
 from app.connection import cursor
 from app.session import translator
 from datasets.access import Access
@@ -21,7 +20,6 @@ from etl.submissions import (
     submission_status,
 )
 
-FLASH_SECONDS = 15.0
 t = translator()
 user = require_page("approvals", t)
 require_action(user, "approve", t)
@@ -30,10 +28,7 @@ st.caption(t("approvals.subtitle"))
 
 cur = cursor()
 st.info(t("approvals.counts_unapproved" if counts_unapproved(cur) else "approvals.counts_approved"))
-# The notice of the last change outlives the live rerun that change causes (app/live.py).
-flash = st.session_state.get("ap_flash")
-if flash and time.monotonic() - flash[1] < FLASH_SECONDS:
-    st.success(flash[0])
+show_notice("ap_flash")
 
 every = submission_status(cur, Access.everything())
 counts = dict(every.group_by("status").len().iter_rows()) if every.height else {}
@@ -77,13 +72,15 @@ table = shown.select(
     pl.col("status").replace_strict({s: t(f"approvals.status_{s}") for s in STATUSES}),
     "changed_at", "changed_by", "reason",
 )  # fmt: skip
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config={c: st.column_config.Column(t(f"approvals.col_{c}")) for c in table.columns},
-    key="ap_table",
-)
+
+
+def _labelled(frame: pl.DataFrame, prefix: str, key: str) -> None:
+    """Show ``frame`` with each column under its message ``approvals.<prefix>_<column>``."""
+    labels = {c: st.column_config.Column(t(f"approvals.{prefix}_{c}")) for c in frame.columns}
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=labels, key=key)
+
+
+_labelled(table, "col", "ap_table")
 
 keys = [f"{s} {p}" for s, p in shown.select("site_id", "period").iter_rows()]
 picked = st.selectbox(
@@ -133,7 +130,7 @@ if ACTIONS[status]:
                 st.error(exc.text(t.lang), icon="⛔")
             else:
                 done = t(f"approvals.done_{action}", site=site_id, period=period)
-                st.session_state["ap_flash"] = (done, time.monotonic())
+                keep_notice("ap_flash", done)
                 st.session_state.pop("ap_reason", None)
                 st.rerun()
 else:
@@ -147,10 +144,4 @@ with history_tab:
     past = history(cur, site_id, period).with_columns(
         pl.col(c).fill_null("").replace_strict(names) for c in ("from_status", "to_status")
     )
-    st.dataframe(
-        past,
-        hide_index=True,
-        width="stretch",
-        column_config={c: st.column_config.Column(t(f"approvals.hist_{c}")) for c in past.columns},
-        key="ap_history",
-    )
+    _labelled(past, "hist", "ap_history")
