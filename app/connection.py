@@ -84,9 +84,9 @@ def cursor_on(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def data_version(cur: duckdb.DuckDBPyConnection) -> str:
-    """Return a token that changes whenever rows are loaded or a score run is stored.
+    """Return a token that changes whenever rows are loaded, approved or a score run is stored.
 
-    Two small aggregates (the ingest log and the run table), cheap enough
+    Small aggregates (ingest log, runs, submission history, settings), cheap enough
     for the one process-wide change check of :mod:`app.live`.
     """
     row = cur.execute(
@@ -95,6 +95,10 @@ def data_version(cur: duckdb.DuckDBPyConnection) -> str:
         "select (select count(*) || ':' || coalesce(max(ingest_id), 0) || ':'"
         " || coalesce(max(finished_at)::varchar, '') from ingest_log"
         " where finished_at is not null),"
-        " (select count(*) || ':' || coalesce(max(created_at)::varchar, '') from score_run)"
+        " (select count(*) || ':' || coalesce(max(created_at)::varchar, '') from score_run),"
+        # An approval, return or reopen, or the count_unapproved setting,
+        # changes which feedback counts.
+        " (select coalesce(max(history_id), 0) from submission_history),"
+        " (select coalesce(max(changed_at)::varchar, '') from app_setting)"
     ).fetchall()
     return "|".join(str(v) for v in (row[0] if row else ()))

@@ -143,9 +143,10 @@ def register_app_kinds() -> None:
     """Register the app layer's job kinds in this process.
 
     ``score``, ``export``, ``users`` (account commands), ``report`` (the
-    report's page, printed by the command) and ``init`` (reference data of
-    a held warehouse).
+    report's page, printed by the command), ``init`` (reference data of a
+    held warehouse) and ``approval`` (transitions of submissions).
     """
+    from app.approval_job import APPROVAL, run_approval
     from app.auth.account_jobs import USERS, run_users
     from app.exports.export_job import EXPORT, run_export
     from app.exports.report_job import REPORT, run_report
@@ -155,3 +156,4 @@ def register_app_kinds() -> None:
     register_kind(JobKind(USERS, run=run_users))
     register_kind(JobKind(REPORT, run=run_report))
     register_kind(JobKind(INIT, run=run_init))
+    register_kind(JobKind(APPROVAL, run=run_approval))

@@ -89,7 +89,10 @@ class ChangeWatcher:
                 with self._lock:
                     self._sessions.discard(session_id)
                 continue
-            session.request_rerun(None)
+            # The session's last client state keeps its page and widgets (as
+            # Streamlit's own rerun-on-save does); None would rerun the default
+            # page, throwing an evaluator off the Approvals page at each approval.
+            session.request_rerun(getattr(session, "_client_state", None))
 
     def _loop(self) -> None:
         while not self._stop.wait(CHECK_SECONDS):

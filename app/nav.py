@@ -55,7 +55,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("lifecycle", "lifecycle.py", "pages.lifecycle", READERS),
     PageSpec("methodology", "methodology.py", "pages.methodology", READERS),
     PageSpec("workspace", "workspace.py", "workspace.nav", PERMISSIONS["run_scoring"]),
+    PageSpec("approvals", "approvals.py", "approvals.nav", PERMISSIONS["approve"]),
     PageSpec("audit", "audit_log.py", "audit.nav", PERMISSIONS["view_audit"]),
+    PageSpec("settings", "settings.py", "approvals.settings_nav", PERMISSIONS["manage_settings"]),
     PageSpec("account", "account.py", "auth.nav_account", frozenset(ROLES)),
 )
 

@@ -30,7 +30,9 @@ ACTIONS: tuple[str, ...] = (
     "password_reset",
     "demo_accounts",
     "upload",
+    "submission",
     "approval",
+    "setting_changed",
     "score_run",
     "export",
 )

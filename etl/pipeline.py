@@ -26,7 +26,7 @@ import polars as pl
 
 from datasets.messages import Message
 from datasets.problems import ROW
-from etl import ingest_log, load
+from etl import ingest_log, load, submissions
 from etl.context import warehouse_context
 from etl.result import STATUSES, IngestResult, Progress, Receipt, problems
 
@@ -51,6 +51,17 @@ def _summary(errors: pl.DataFrame) -> dict[str, Any]:
 
 
 DUPLICATE_RULE = "duplicate_in_file"
+#: The source whose rows form submissions (site × period) that evaluators approve.
+SUBMITTED_SOURCE = "feedback"
+
+
+def _refuse_locked(result: IngestResult, locked: list[tuple[str, str]]) -> None:
+    """Make ``result`` the refusal of a file touching approved (locked) site × periods."""
+    refusal = submissions.locked_refusal(locked)
+    result.status = "refused"
+    result.rows_accepted = 0
+    result.rows_replaced = 0
+    result.reason = refusal.message
 
 
 def _count_dups(warnings: pl.DataFrame) -> int:
@@ -112,9 +123,13 @@ def load_validated(
         warning_details=problems(warnings, labels),
     )
     superseded = _superseded(typed, warnings)
+    approval = spec.name == SUBMITTED_SOURCE and accepted.height > 0
     if dry_run:
         result.status = "dry_run"
         result.rows_replaced = load.count_replacements(con, spec, accepted) + _count_dups(warnings)
+        locked = submissions.locked(con, accepted) if approval else []
+        if locked:  # what the load would answer, told before confirming
+            _refuse_locked(result, locked)
         return result
     refused = strict and rejected_rows > 0
     if refused:
@@ -135,14 +150,28 @@ def load_validated(
         if earlier is not None:
             con.execute("rollback")
             return ingest_log.duplicate_result(spec.name, file_name, sha256, earlier)
-        if not refused:
+        # The lock is checked here, in the writer's transaction of the load:
+        # an approval committed before it is seen, one racing it conflicts.
+        locked = submissions.locked(con, accepted) if approval and not refused else []
+        if locked:
+            _refuse_locked(result, locked)
+        if not refused and not locked:
             outcome = load.upsert_rows(
                 con, spec, accepted, sha256=sha256, loaded_at=loaded_at, superseded=superseded
             )
             result.rows_replaced = outcome.replaced
+            if approval:
+                submissions.record_loaded(con, accepted, actor=uploader, sha256=sha256)
         summary = _summary(errors)
         if refused:
             summary.update(rule="strict", reason_zh=strict_zh, reason_en=strict_en)
+        elif locked and result.reason is not None:
+            summary.update(
+                rule="period_locked",
+                reason_zh=result.reason.zh,
+                reason_en=result.reason.en,
+                locked=[f"{site} {period}" for site, period in locked],
+            )
         result.ingest_id = ingest_log.record_ingest(
             con,
             sha256=sha256,

@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "approve": frozenset({"evaluator"}),
     "export": frozenset({"evaluator"}),
     "manage_users": frozenset({"admin"}),
+    "manage_settings": frozenset({"admin"}),
     "view_audit": frozenset({"admin"}),
 }
 

@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.users_cmd",
     "app.cli.export_cmd",
     "app.cli.report_cmd",
+    "app.cli.approvals_cmd",
 )
 
 cli = typer.Typer(

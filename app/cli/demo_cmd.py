@@ -169,6 +169,11 @@ def register(app: typer.Typer) -> None:
             f"[yellow]{SYNTHETIC}[/yellow]：不代表任何真实单位或真实评价结果 / "
             "it describes no real organisation and no real evaluation."
         )
+        review = summary.review
+        console.print(
+            f"审核 review：{review.get('approved', 0):,} 已通过 approved · "
+            f"{review.get('submitted', 0)} 待审核 submitted · {review.get('returned', 0)} 已退回 returned"
+        )
         _print_demo_accounts(console, str(summary.path), demo_password)
         if any(summary.rejected.values()):
             console.print(

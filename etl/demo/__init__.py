@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import polars as pl
 
+from etl.demo.approvals import review_demo
 from etl.demo.awards import build_awards
 from etl.demo.feedback import build_feedback
 from etl.demo.funding import build_funding
@@ -81,6 +82,8 @@ class DemoSummary:
     rejected: dict[str, int]
     seconds: dict[str, float]
     results: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: Submissions per status after the demo evaluator's review.
+    review: dict[str, int] = field(default_factory=dict)
 
     @property
     def total_seconds(self) -> float:
@@ -203,6 +206,9 @@ def build_demo(
             results[source] = result
             seconds[source] = time.perf_counter() - clock
         clock = time.perf_counter()
+        review = review_demo(con, seed=seed)
+        seconds["review"] = time.perf_counter() - clock
+        clock = time.perf_counter()
         if progress:
             progress.start("demo_truth", demo.truth.height)
         rows["demo_truth"] = write_truth(con, demo.truth)
@@ -214,7 +220,7 @@ def build_demo(
         con.close()
     return DemoSummary(
         path=str(path), seed=seed, scale=scale, rows=rows, rejected=rejected,
-        seconds=seconds, results=results,
+        seconds=seconds, results=results, review=review,
     )  # fmt: skip
 
 

@@ -114,7 +114,7 @@ def refuse_real_warehouse(con: duckdb.DuckDBPyConnection, path: str) -> None:
 
 
 def remove_earlier_demo(con: duckdb.DuckDBPyConnection) -> None:
-    """Delete an earlier demo (its rows, links, log and truth) in one transaction."""
+    """Delete an earlier demo (its rows, links, submissions, log and truth) in one transaction."""
     shas = _demo_shas(con)
     con.execute("begin transaction")
     try:
@@ -128,6 +128,14 @@ def remove_earlier_demo(con: duckdb.DuckDBPyConnection) -> None:
                 f"delete from {table} where list_contains(?, source_sha256)",  # noqa: S608
                 [shas],
             )
+        # The demo's submissions go with its feedback (else the rebuilt demo's
+        # loads would meet its own approved, locked periods).
+        con.execute(
+            "delete from submission_history where (site_id, period) in (select (site_id, period)"
+            " from submission where list_contains(?, last_sha256))",
+            [shas],
+        )
+        con.execute("delete from submission where list_contains(?, last_sha256)", [shas])
         con.execute("delete from rejected_row where list_contains(?, sha256)", [shas])
         forget_replacements(con, shas)
         con.execute("delete from ingest_log where uploader = ?", [UPLOADER])

@@ -1,5 +1,7 @@
 -- Feedback rows in scope: standards of scope_standard, the scope's year
--- (the year of the period YYYY-Qn) and the regions of the reporting sites.
+-- (the year of the period YYYY-Qn) and the regions of the reporting sites,
+-- among the feedback that counts (counted_feedback: approved submissions, or
+-- every row when the warehouse setting count_unapproved is on).
 with
 feedback_rows as (
     select
@@ -7,7 +9,7 @@ feedback_rows as (
         cast(left(period, 4) as integer) as year,
         status, coverage_pct, applicability, operability, clarity, benefit,
         satisfaction, incidents_before, incidents_after
-    from feedback
+    from counted_feedback
 ),
 sites as (
     select site_id, region_code from pilot_site

@@ -99,7 +99,10 @@ def test_every_command_that_reads_a_warehouse_takes_db() -> None:
     from app.cli import COMMAND_MODULES
 
     without_warehouse = {"template"}  # writes an XLSX from the schema only
-    groups = {"users": ["add", "list", "disable", "enable", "reset-password"]}
+    groups = {
+        "users": ["add", "list", "disable", "enable", "reset-password"],
+        "approvals": ["list", "approve", "return", "reopen", "count-unapproved"],
+    }
     names = [m.rsplit(".", 1)[1].removesuffix("_cmd") for m in COMMAND_MODULES]
     for name in names:
         for command in [[name, sub] for sub in groups[name]] if name in groups else [[name]]:

@@ -1,4 +1,4 @@
-"""The data version follows loads and score runs; the province tile grid is complete."""
+"""The data version follows loads, approvals, settings and score runs; the province tile grid is complete."""
 
 from __future__ import annotations
 
@@ -24,6 +24,29 @@ def test_data_version_changes_after_a_score_run(demo_warehouse: Path, tmp_path: 
     run_scoring(con, ScoreRequest(scope=Scope(year=2024), replicates=0), created_by="tests")
     assert data_version(con) != before
     con.close()
+
+
+def test_data_version_changes_after_an_approval_and_after_the_setting_changes(
+    demo_warehouse: Path, tmp_path: Path
+) -> None:
+    from etl.stored_settings import set_counts_unapproved
+    from etl.submissions import approve
+
+    path = tmp_path / "w.duckdb"
+    shutil.copyfile(demo_warehouse, path)
+    con = duckdb.connect(str(path))
+    try:
+        before = data_version(con)
+        site, period = con.execute(
+            "select site_id, period from submission where status = 'submitted' limit 1"
+        ).fetchall()[0]
+        approve(con, [(site, period)], actor="evaluator")
+        approved = data_version(con)
+        assert approved != before
+        set_counts_unapproved(con, True, actor="admin")
+        assert data_version(con) != approved
+    finally:
+        con.close()
 
 
 def test_tile_grid_places_every_region_once(demo_warehouse: Path) -> None:

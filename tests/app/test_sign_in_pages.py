@@ -23,8 +23,8 @@ DASHBOARD = {"overview", "standards", "areas", "regions", "funding", "awards", "
              "methodology"}  # fmt: skip
 EXPECTED = {
     "ministry": DASHBOARD | {"account"},
-    "evaluator": DASHBOARD | {"workspace", "account"},
-    "admin": DASHBOARD | {"audit", "account"},
+    "evaluator": DASHBOARD | {"workspace", "approvals", "account"},
+    "admin": DASHBOARD | {"audit", "settings", "account"},
     "pilot_site": {"account"},
 }
 DEMO_USER = {"ministry": "ministry", "evaluator": "evaluator", "admin": "admin",
@@ -32,6 +32,8 @@ DEMO_USER = {"ministry": "ministry", "evaluator": "evaluator", "admin": "admin",
 TITLES = {key: f"{key}.title" for key in DASHBOARD} | {
     "audit": "audit.title",
     "workspace": "workspace.title",
+    "approvals": "approvals.title",
+    "settings": "approvals.settings_title",
     "account": "auth.account_title",
 }
 
@@ -87,7 +89,11 @@ def _token(db: Path, username: str, password: str = "demo") -> str:
 
 @pytest.mark.parametrize(("page", "username"), [("audit_log.py", "ministry"),
                                                 ("audit_log.py", None),
-                                                ("overview.py", "site-s00001")])  # fmt: skip
+                                                ("overview.py", "site-s00001"),
+                                                ("approvals.py", "ministry"),
+                                                ("approvals.py", "site-s00001"),
+                                                ("approvals.py", "admin"),
+                                                ("settings.py", "evaluator")])  # fmt: skip
 def test_every_page_checks_the_role_again(
     monkeypatch, demo_warehouse: Path, page: str, username: str | None
 ) -> None:

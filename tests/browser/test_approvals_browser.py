@@ -1,0 +1,77 @@
+"""As the demo evaluator in chromium: open Approvals, approve a submission, see its status change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.i18n import catalogue
+from tests.browser.conftest import SCREENSHOTS, ServedApp, serve, sign_in
+
+pytestmark = pytest.mark.browser
+ZH = catalogue("zh")
+
+
+@pytest.fixture(scope="module")
+def approvals_app(
+    demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServedApp]:
+    """A dashboard of its own: this test approves a submission, which others must not see."""
+    with serve(demo_warehouse, tmp_path_factory.mktemp("approvals")) as app:
+        yield app
+
+
+def _open(page, app: ServedApp) -> None:
+    page.goto(f"{app.url}/approvals", wait_until="domcontentloaded")
+    page.get_by_role("heading", name=ZH["approvals.title"]).wait_for(timeout=60_000)
+
+
+def _counts(page) -> dict[str, int]:
+    """The status counts at the top of the page, by status."""
+    metrics = page.get_by_test_id("stMetric")
+    metrics.first.wait_for(timeout=60_000)
+    found = {}
+    for i in range(metrics.count()):
+        label, value = [x.strip() for x in metrics.nth(i).inner_text().split("\n") if x.strip()][:2]
+        found[label] = int(value.replace(",", ""))
+    return {s: found[ZH[f"approvals.status_{s}"]] for s in ("submitted", "approved", "returned")}
+
+
+def test_an_evaluator_approves_a_submission_and_sees_its_status_change(
+    approvals_app: ServedApp, page
+) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    sign_in(page, approvals_app.url, "evaluator")
+    _open(page, approvals_app)
+    before = _counts(page)
+    assert before["submitted"] > 0
+    pick = page.get_by_role("combobox", name=ZH["approvals.pick"])
+    pick.click()
+    option = page.get_by_role("option").first
+    key = option.inner_text().strip()
+    option.click()
+    page.get_by_role("button", name=ZH["approvals.do_approve"], exact=True).wait_for(timeout=30_000)
+    page.screenshot(path=str(SCREENSHOTS / "approvals-selected.png"), full_page=True)
+    page.get_by_role("button", name=ZH["approvals.do_approve"], exact=True).click()
+    site, period = key.split(" ")
+    done = page.get_by_text(ZH["approvals.done_approve"].format(site=site, period=period))
+    try:
+        done.wait_for(timeout=60_000)
+        # The approval changes the data version, which wakes every live session
+        # (app/live.py); that rerun keeps the evaluator on this page.
+        page.wait_for_timeout(2500)
+        page.get_by_role("heading", name=ZH["approvals.title"]).wait_for(timeout=10_000)
+        done.wait_for(timeout=10_000)  # the notice is still there after that rerun
+    finally:
+        page.screenshot(path=str(SCREENSHOTS / "approvals-approved.png"), full_page=True)
+    after = _counts(page)
+    assert after == {**before, "submitted": before["submitted"] - 1,
+                     "approved": before["approved"] + 1}  # fmt: skip
+    # The approved submission left the waiting list and shows as approved in its own filter.
+    page.get_by_role("combobox", name=ZH["approvals.pick"]).click()
+    waiting = [o.strip() for o in page.get_by_role("option").all_inner_texts()]
+    assert key not in waiting
+    page.keyboard.press("Escape")
+    page.screenshot(path=str(SCREENSHOTS / "approvals-after.png"), full_page=True)
