@@ -56,6 +56,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("methodology", "methodology.py", "pages.methodology", READERS),
     PageSpec("workspace", "workspace.py", "workspace.nav", PERMISSIONS["run_scoring"]),
     PageSpec("audit", "audit_log.py", "audit.nav", PERMISSIONS["view_audit"]),
+    # The pilot-site portal: the first of a pilot site's pages is its landing page.
+    PageSpec("portal", "portal.py", "portal.nav", PERMISSIONS["upload"]),
+    PageSpec("own", "own.py", "own.nav", PERMISSIONS["read_own_sites"]),
     PageSpec("account", "account.py", "auth.nav_account", frozenset(ROLES)),
 )
 

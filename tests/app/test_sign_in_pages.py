@@ -25,7 +25,7 @@ EXPECTED = {
     "ministry": DASHBOARD | {"account"},
     "evaluator": DASHBOARD | {"workspace", "account"},
     "admin": DASHBOARD | {"audit", "account"},
-    "pilot_site": {"account"},
+    "pilot_site": {"portal", "own", "account"},
 }
 DEMO_USER = {"ministry": "ministry", "evaluator": "evaluator", "admin": "admin",
              "pilot_site": "site-s00001"}  # fmt: skip
@@ -33,6 +33,8 @@ TITLES = {key: f"{key}.title" for key in DASHBOARD} | {
     "audit": "audit.title",
     "workspace": "workspace.title",
     "account": "auth.account_title",
+    "portal": "portal.title",
+    "own": "own.title",
 }
 
 
@@ -87,7 +89,10 @@ def _token(db: Path, username: str, password: str = "demo") -> str:
 
 @pytest.mark.parametrize(("page", "username"), [("audit_log.py", "ministry"),
                                                 ("audit_log.py", None),
-                                                ("overview.py", "site-s00001")])  # fmt: skip
+                                                ("overview.py", "site-s00001"),
+                                                ("portal.py", "ministry"),
+                                                ("own.py", "evaluator"),
+                                                ("own.py", None)])  # fmt: skip
 def test_every_page_checks_the_role_again(
     monkeypatch, demo_warehouse: Path, page: str, username: str | None
 ) -> None:
