@@ -210,3 +210,19 @@ def test_only_pilot_sites_may_upload_and_have_the_portal() -> None:
     for role in ROLES:
         assert may(role, "upload") == (role == "pilot_site")
         assert ("portal" in {p.key for p in pages_for(role)}) == (role == "pilot_site")
+
+
+def test_another_sites_account_sees_none_of_these_files_whatever_the_url_asks(
+    monkeypatch: pytest.MonkeyPatch, db: Path
+) -> None:
+    at = _upload(_portal(monkeypatch, db), "mine.csv", messy_feedback(SITE, OTHER))
+    at.button(key="portal_confirm").click().run()
+    assert list(_frame(at, ZH["portal.col_received"])[ZH["portal.receipt_file"]]) == ["mine.csv"]
+    other = AppTest.from_file(APP, default_timeout=120)
+    other.query_params["site"] = SITE
+    other.query_params["uploader"] = "site-s00001"
+    other.run()
+    sign_in(other, "site-s00002")
+    assert not other.exception
+    assert ZH["portal.history_empty"] in [i.value for i in other.info]
+    assert not [d for d in other.dataframe if ZH["portal.col_received"] in d.value.columns]
