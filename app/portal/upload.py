@@ -1,7 +1,9 @@
 """The pilot-site portal's upload, without Streamlit: send a file through the writer's queue, read the answer.
 
-A portal upload is two requests of the one seam :func:`etl.receive.receive`
-(the dashboard's own worker thread is the warehouse's writer): first a dry
+A portal upload is two requests through the writer's queue, as
+:func:`etl.receive.receive` makes them (the dashboard's own worker thread is
+the warehouse's writer), queued and waited for in two steps so that a page
+rerun in between (new data wakes every page) waits again: first a dry
 run, whose validation report the user reads row by row; then, on Confirm,
 the same bytes loaded. Both carry the uploader's sites
 (``allowed_site_ids``), so a row of another site is rejected
@@ -23,16 +25,18 @@ import polars as pl
 from app.auth.identity import User
 from app.i18n import Translator
 from etl.inbox import InboxEntry
-from etl.receive import ReceiveOptions, receive
+from etl.receive import ReceiveOptions, queue_file
 from etl.result import IngestResult, Progress
+from etl.writer import run_or_wait
 
 __all__ = [
     "PORTAL_SOURCES",
     "Sent",
     "problems_frame",
     "receipt_frame",
+    "queue",
     "receipt_text",
-    "send",
+    "wait",
 ]
 
 #: The sources a pilot site sends: those whose rows carry the site's id (the
@@ -54,7 +58,7 @@ class Sent:
     result: IngestResult | None
 
 
-def send(
+def queue(
     data: bytes,
     file_name: str,
     *,
@@ -64,11 +68,8 @@ def send(
     dry_run: bool,
     warehouse: Path,
     landing: Path,
-    progress: Progress | None = None,
-    on_wait: Callable[[float], None] | None = None,
-    timeout: float = WAIT_SECONDS,
-) -> Sent:
-    """Queue ``data`` for the writer as ``user`` (limited to the user's sites) and wait for the answer.
+) -> InboxEntry:
+    """Land ``data`` and queue it for the writer as ``user``, limited to the user's sites.
 
     Parameters
     ----------
@@ -84,8 +85,6 @@ def send(
         Validate only (nothing written) or load.
     warehouse, landing
         The dashboard's warehouse file and landing folder (those its writer serves).
-    progress, on_wait
-        Called with the writer's progress, and with the seconds waited.
     """
     options = ReceiveOptions(
         source,
@@ -94,16 +93,32 @@ def send(
         uploader=user.username,
         allowed_site_ids=user.sites,
     )
-    [(entry, result)] = receive(
-        [(file_name, data)],
-        options,
-        warehouse=warehouse,
+    return queue_file(data, file_name, options, warehouse=warehouse, landing=landing)
+
+
+def wait(
+    entry: InboxEntry,
+    *,
+    warehouse: Path,
+    landing: Path,
+    progress: Progress | None = None,
+    on_wait: Callable[[float], None] | None = None,
+    timeout: float = WAIT_SECONDS,
+) -> Sent:
+    """Wait for the writer's answer to ``entry`` (again, after a rerun cut a wait short).
+
+    ``progress`` and ``on_wait`` are called with the writer's progress and
+    the seconds waited; the answer is ``None`` past ``timeout``.
+    """
+    done = run_or_wait(
+        warehouse,
+        [entry],
         landing=landing,
         timeout=timeout,
         progress_for=(lambda _entry: progress) if progress else None,
         on_wait=on_wait,
     )
-    return Sent(entry=entry, result=result)
+    return Sent(entry=entry, result=done.get(entry.request_id))
 
 
 def problems_frame(result: IngestResult, t: Translator) -> pl.DataFrame:

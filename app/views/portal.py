@@ -18,14 +18,16 @@ from app.portal.upload import (
     PORTAL_SOURCES,
     Sent,
     problems_frame,
+    queue,
     receipt_frame,
     receipt_text,
-    send,
+    wait,
 )
 from app.session import translator
 from datasets.csv_template import build_csv_template
 from datasets.sources import get_source
 from datasets.templates import build_template
+from etl.inbox import InboxEntry
 from etl.settings import landing_dir
 from metrics.filters import Filters
 
@@ -38,7 +40,8 @@ st.caption(
 )
 demo_banner(warehouse_is_demo(), t)
 
-_CHECK = "portal_check"  # the dry run of the file now chosen: {"sha256", "sent"}
+_CHECK = "portal_check"  # the dry run of the file now chosen: {"sha256", "name", "entry", "sent"}
+_LOADING = "portal_loading"  # the entry of a confirmed load whose answer is awaited
 _RECEIPT = "portal_receipt"  # the last load's Sent
 _ROUND = "portal_round"  # bumped after a load or cancel: a fresh, empty file field
 
@@ -77,9 +80,27 @@ row.download_button(
 )
 
 
-def _send(data: bytes, name: str, *, dry_run: bool) -> Sent:
-    """Send the file through the writer's queue, showing its progress."""
+def _queue(data: bytes, name: str, *, dry_run: bool) -> InboxEntry:
+    """Queue the file for the writer, on this user's behalf (the action is checked again)."""
     require_action(user, "upload", t)
+    try:
+        return queue(
+            data,
+            name,
+            source=source,
+            user=user,
+            lang=t.lang,
+            dry_run=dry_run,
+            warehouse=warehouse_path(),
+            landing=landing_dir().resolve(),
+        )
+    except OSError as exc:  # the landing folder cannot be written: say so, no traceback
+        st.error(t("portal.landing_error", detail=exc.strerror or str(exc)))
+        st.stop()
+
+
+def _wait(entry: InboxEntry) -> Sent:
+    """Wait for the writer's answer, showing its progress."""
     bar = st.progress(0.0, text=t("portal.progress_queued"))
     share = {"read": (0.0, 0.2), "validate": (0.2, 0.5), "load": (0.7, 0.3)}
 
@@ -92,13 +113,8 @@ def _send(data: bytes, name: str, *, dry_run: bool) -> Sent:
         if seconds >= 2:
             bar.progress(0.0, text=t("portal.progress_waiting", seconds=f"{seconds:.0f}"))
 
-    sent = send(
-        data,
-        name,
-        source=source,
-        user=user,
-        lang=t.lang,
-        dry_run=dry_run,
+    sent = wait(
+        entry,
         warehouse=warehouse_path(),
         landing=landing_dir().resolve(),
         progress=progress,
@@ -154,25 +170,18 @@ if chosen is not None and user.may("upload"):
     check = st.session_state.get(_CHECK)
     if check is None or check["sha256"] != sha or check["name"] != chosen.name:
         st.session_state.pop(_RECEIPT, None)
-        try:
-            check = {
-                "sha256": sha,
-                "name": chosen.name,
-                "sent": _send(data, chosen.name, dry_run=True),
-            }
-        except OSError as exc:  # the landing folder cannot be written: say so, no traceback
-            st.error(t("portal.landing_error", detail=exc.strerror or str(exc)))
-            st.stop()
+        entry = _queue(data, chosen.name, dry_run=True)
+        check = {"sha256": sha, "name": chosen.name, "entry": entry, "sent": None}
         st.session_state[_CHECK] = check
+    if check["sent"] is None or check["sent"].result is None:
+        check["sent"] = _wait(check["entry"])
     st.markdown(t("portal.dry_run_title", name=chosen.name))
     loadable = _report(check["sent"])
     left, right = st.columns(2)
     if left.button(
         t("portal.confirm"), key="portal_confirm", type="primary", disabled=not loadable
     ):
-        require_action(user, "upload", t)
-        st.session_state[_RECEIPT] = _send(data, chosen.name, dry_run=False)
-        watcher().check()  # the history below shows the new row at once
+        st.session_state[_LOADING] = _queue(data, chosen.name, dry_run=False)
         st.session_state.pop(_CHECK, None)
         st.session_state[_ROUND] = round_no + 1
         st.rerun()
@@ -185,6 +194,12 @@ if st.session_state.pop("portal_cancelled", False):
     st.info(t("portal.cancelled"))
 
 # 3. The receipt of the last load ------------------------------------------------
+loading: InboxEntry | None = st.session_state.get(_LOADING)
+if loading is not None:  # waited for here, so a rerun meanwhile simply waits again
+    st.session_state[_RECEIPT] = _wait(loading)
+    if st.session_state[_RECEIPT].result is not None:
+        st.session_state.pop(_LOADING, None)
+    watcher().check()  # the history below shows the new row at once
 receipt: Sent | None = st.session_state.get(_RECEIPT)
 if receipt is not None:
     st.subheader(t("portal.receipt_title"))

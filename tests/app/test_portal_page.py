@@ -226,3 +226,25 @@ def test_another_sites_account_sees_none_of_these_files_whatever_the_url_asks(
     assert not other.exception
     assert ZH["portal.history_empty"] in [i.value for i in other.info]
     assert not [d for d in other.dataframe if ZH["portal.col_received"] in d.value.columns]
+
+
+def test_a_load_whose_wait_a_rerun_cut_short_is_waited_for_again_and_receipted(
+    monkeypatch: pytest.MonkeyPatch, db: Path
+) -> None:
+    from app.auth.identity import User
+    from app.portal.upload import queue
+    from etl.settings import landing_dir
+
+    at = _portal(monkeypatch, db)
+    data = messy_feedback(SITE, OTHER)
+    # A rerun (new data wakes every page) stopped the page after it queued the load.
+    entry = queue(data, "cut.csv", source="feedback", user=User("site-s00001", "s", "pilot_site",
+                  (SITE,)), lang="zh", dry_run=False, warehouse=db,
+                  landing=landing_dir().resolve())  # fmt: skip
+    at.session_state["portal_loading"] = entry
+    at.run()
+    assert not at.exception
+    receipt = dict(_frame(at, ZH["portal.receipt_what"]).itertuples(index=False))
+    assert receipt[ZH["portal.receipt_sha256"]] == hashlib.sha256(data).hexdigest()
+    assert receipt[ZH["portal.receipt_status"]] == ZH["portal.status_loaded"]
+    assert "portal_loading" not in at.session_state
