@@ -24,6 +24,7 @@ import polars as pl
 
 from app.auth.identity import User
 from app.i18n import Translator
+from datasets.sources import get_source
 from etl.inbox import InboxEntry
 from etl.receive import ReceiveOptions, queue_file
 from etl.result import IngestResult, Progress
@@ -133,27 +134,27 @@ def problems_frame(result: IngestResult, t: Translator) -> pl.DataFrame:
         for kind, problems in (("error", result.errors), ("warning", result.warning_details))
         for problem in problems
     ]
+    columns = {  # the message last: it is the long one
+        "portal.col_row": ([r.get("row") for r in rows], pl.Int64),
+        "portal.col_column": ([r.get("column") for r in rows], pl.String),
+        "portal.col_value": ([r.get("value") for r in rows], pl.String),
+        "portal.col_rule": ([r.get("rule") for r in rows], pl.String),
+        "portal.col_kind": ([t(f"portal.kind_{r['kind']}") for r in rows], pl.String),
+        "portal.col_message": (
+            [r.get("message_en" if t.lang == "en" else "message_zh") for r in rows],
+            pl.String,
+        ),
+    }
     frame = pl.DataFrame(
-        {
-            t("portal.col_row"): [r.get("row") for r in rows],
-            t("portal.col_column"): [r.get("column") for r in rows],
-            t("portal.col_value"): [r.get("value") for r in rows],
-            t("portal.col_rule"): [r.get("rule") for r in rows],
-            t("portal.col_message"): [
-                r.get("message_en" if t.lang == "en" else "message_zh") for r in rows
-            ],
-            t("portal.col_kind"): [t(f"portal.kind_{r['kind']}") for r in rows],
-        },
-        schema={
-            t("portal.col_row"): pl.Int64,
-            t("portal.col_column"): pl.String,
-            t("portal.col_value"): pl.String,
-            t("portal.col_rule"): pl.String,
-            t("portal.col_message"): pl.String,
-            t("portal.col_kind"): pl.String,
-        },
+        {t(key): values for key, (values, _) in columns.items()},
+        schema={t(key): dtype for key, (_, dtype) in columns.items()},
     )
     return frame.sort(t("portal.col_row"), nulls_last=True, maintain_order=True)
+
+
+def _source_title(source: str, lang: str) -> str:
+    spec = get_source(source)
+    return spec.title_en if lang == "en" else spec.title_zh
 
 
 def _received(entry: InboxEntry) -> str:
@@ -166,7 +167,7 @@ def receipt_frame(sent: Sent, t: Translator) -> pl.DataFrame:
     status = t(f"portal.status_{result.status}") if result is not None else t("portal.queued")
     items = [
         ("portal.receipt_file", sent.entry.file_name),
-        ("portal.receipt_source", sent.entry.source),
+        ("portal.receipt_source", _source_title(sent.entry.source, t.lang)),
         ("portal.receipt_sha256", sent.entry.sha256),
         ("portal.receipt_received", _received(sent.entry)),
         ("portal.receipt_seq", str(sent.entry.seq)),

@@ -211,7 +211,7 @@ if receipt is not None:
     else:
         st.error(t(f"portal.refused_{outcome.status}", reason=outcome.reason_text(t.lang) or ""))
     shown = receipt_frame(receipt, t)
-    st.dataframe(shown, hide_index=True, width="stretch", key="portal_receipt_table")
+    st.dataframe(shown, hide_index=True, width="stretch", height="content", key="portal_receipt")
     row = st.container(horizontal=True)
     stem = f"receipt-{receipt.entry.sha256[:12]}"
     row.download_button(
