@@ -2,7 +2,8 @@
 
 Every caller that hands files to stdeval goes through here: ``stdeval
 ingest``, the dashboard (whose worker is the writer while it runs, see
-:func:`serve_queue`) and, later, the pilot-site portal. :func:`receive`
+:func:`serve_queue`) and the pilot-site portal (``app/portal/upload.py``,
+which queues with :func:`queue_file` and waits in a second step). :func:`receive`
 keeps each file's bytes in the landing folder with its receipt sequence
 (:mod:`etl.inbox`), then gets the queue applied by whichever process is the
 warehouse's writer, this one or another (:mod:`etl.writer`), showing
@@ -28,7 +29,7 @@ from etl.inbox import InboxEntry, submit, submit_job
 from etl.result import IngestResult, Progress
 from etl.writer import run_or_wait
 
-__all__ = ["ReceiveOptions", "receive", "run_job", "serve_queue"]
+__all__ = ["ReceiveOptions", "queue_file", "receive", "run_job", "serve_queue"]
 
 
 @dataclass(frozen=True)

@@ -248,3 +248,26 @@ def test_a_load_whose_wait_a_rerun_cut_short_is_waited_for_again_and_receipted(
     assert receipt[ZH["portal.receipt_sha256"]] == hashlib.sha256(data).hexdigest()
     assert receipt[ZH["portal.receipt_status"]] == ZH["portal.status_loaded"]
     assert "portal_loading" not in at.session_state
+
+
+def test_a_filled_in_xlsx_template_in_english_loads_through_the_portal(
+    monkeypatch: pytest.MonkeyPatch, db: Path
+) -> None:
+    rows = [
+        {"site_id": SITE, "standard_code": "GB/T 22239-2019", "period": "2025-Q4",
+         "satisfaction": "5", "applicability": "4"},
+        {"site_id": OTHER, "standard_code": "GB/T 22239-2019", "period": "2025-Q4",
+         "satisfaction": "3"},
+    ]  # fmt: skip
+    data = build_template(get_source("feedback"), lang="en", rows=rows)
+    at = _portal(monkeypatch, db, lang="en")
+    at.file_uploader[0].set_value(
+        ("filled.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    ).run()
+    assert not at.exception
+    assert [p[EN["portal.col_rule"]] for p in _problems(at, "en")] == ["site_not_allowed"]
+    at.button(key="portal_confirm").click().run()
+    assert [s.value for s in at.success] == [EN["portal.loaded"].format(n=1, rejected=1)]
+    sha = hashlib.sha256(data).hexdigest()
+    assert _count(db, "select count(*) from feedback where source_sha256 = ? and site_id = ?",
+                  [sha, SITE]) == 1  # fmt: skip
