@@ -26,9 +26,8 @@ from app.auth.identity import User
 from app.i18n import Translator
 from datasets.sources import get_source
 from etl.inbox import InboxEntry
-from etl.receive import ReceiveOptions, queue_file
+from etl.receive import ReceiveOptions, await_entry, queue_file
 from etl.result import IngestResult, Progress
-from etl.writer import run_or_wait
 
 __all__ = [
     "PORTAL_SOURCES",
@@ -111,15 +110,11 @@ def wait(
     ``progress`` and ``on_wait`` are called with the writer's progress and
     the seconds waited; the answer is ``None`` past ``timeout``.
     """
-    done = run_or_wait(
-        warehouse,
-        [entry],
-        landing=landing,
-        timeout=timeout,
-        progress_for=(lambda _entry: progress) if progress else None,
+    result = await_entry(
+        entry, warehouse=warehouse, landing=landing, timeout=timeout, progress=progress,
         on_wait=on_wait,
-    )
-    return Sent(entry=entry, result=done.get(entry.request_id))
+    )  # fmt: skip
+    return Sent(entry=entry, result=result)
 
 
 def problems_frame(result: IngestResult, t: Translator) -> pl.DataFrame:

@@ -62,22 +62,18 @@ title = spec.title_zh if t.lang == "zh" else spec.title_en
 st.subheader(t("portal.template_title"))
 st.write(t("portal.template_help", source=title))
 row = st.container(horizontal=True)
-row.download_button(
-    t("portal.template_xlsx"),
-    data=lambda: build_template(spec, lang=t.lang),
-    file_name=f"{source}-template-{t.lang}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="portal_template_xlsx",
-    on_click="ignore",
-)
-row.download_button(
-    t("portal.template_csv"),
-    data=lambda: build_csv_template(spec, lang=t.lang),
-    file_name=f"{source}-template-{t.lang}.csv",
-    mime="text/csv",
-    key="portal_template_csv",
-    on_click="ignore",
-)
+for fmt, build, mime in (
+    ("xlsx", build_template, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("csv", build_csv_template, "text/csv"),
+):
+    row.download_button(
+        t(f"portal.template_{fmt}"),
+        data=lambda build=build: build(spec, lang=t.lang),
+        file_name=f"{source}-template-{t.lang}.{fmt}",
+        mime=mime,
+        key=f"portal_template_{fmt}",
+        on_click="ignore",
+    )
 
 
 def _queue(data: bytes, name: str, *, dry_run: bool) -> InboxEntry:
