@@ -141,7 +141,15 @@ def _report(sent: Sent) -> bool:
         st.success(t("portal.dry_run_clean", n=result.rows_accepted))
     else:
         st.write(t("portal.dry_run_problems", rejected=result.rows_rejected, n=problems.height))
-        st.dataframe(problems, hide_index=True, width="stretch", key="portal_problems")
+        widths = {"portal.col_row": "small", "portal.col_value": "small",
+                  "portal.col_kind": "small", "portal.col_message": 720}  # fmt: skip
+        st.dataframe(
+            problems,
+            hide_index=True,
+            width="stretch",
+            key="portal_problems",
+            column_config={t(k): st.column_config.Column(width=w) for k, w in widths.items()},
+        )
         st.download_button(
             t("portal.problems_csv"),
             data=csv_bytes(problems),
