@@ -58,6 +58,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("approvals", "approvals.py", "approvals.nav", PERMISSIONS["approve"]),
     PageSpec("audit", "audit_log.py", "audit.nav", PERMISSIONS["view_audit"]),
     PageSpec("settings", "settings.py", "approvals.settings_nav", PERMISSIONS["manage_settings"]),
+    # The pilot-site portal: the first of a pilot site's pages is its landing page.
+    PageSpec("portal", "portal.py", "portal.nav", PERMISSIONS["upload"]),
+    PageSpec("own", "own.py", "own.nav", PERMISSIONS["read_own_sites"]),
     PageSpec("account", "account.py", "auth.nav_account", frozenset(ROLES)),
 )
 

@@ -2,7 +2,8 @@
 
 Every caller that hands files to stdeval goes through here: ``stdeval
 ingest``, the dashboard (whose worker is the writer while it runs, see
-:func:`serve_queue`) and, later, the pilot-site portal. :func:`receive`
+:func:`serve_queue`) and the pilot-site portal (``app/portal/upload.py``,
+which queues with :func:`queue_file` and waits in a second step). :func:`receive`
 keeps each file's bytes in the landing folder with its receipt sequence
 (:mod:`etl.inbox`), then gets the queue applied by whichever process is the
 warehouse's writer, this one or another (:mod:`etl.writer`), showing
@@ -28,7 +29,7 @@ from etl.inbox import InboxEntry, submit, submit_job
 from etl.result import IngestResult, Progress
 from etl.writer import run_or_wait
 
-__all__ = ["ReceiveOptions", "receive", "run_job", "serve_queue"]
+__all__ = ["ReceiveOptions", "await_entry", "queue_file", "receive", "run_job", "serve_queue"]
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,27 @@ def run_job(
     entry = submit_job(
         kind, params, landing=landing, warehouse=warehouse.resolve(), uploader=uploader, lang=lang
     )
+    return await_entry(
+        entry, warehouse=warehouse, landing=landing, timeout=timeout, progress=progress,
+        on_wait=on_wait,
+    )  # fmt: skip
+
+
+def await_entry(
+    entry: InboxEntry,
+    *,
+    warehouse: Path,
+    landing: Path | None = None,
+    timeout: float = 600.0,
+    progress: Progress | None = None,
+    on_wait: Callable[[float], None] | None = None,
+) -> Any:
+    """Wait until the writer has applied one queued ``entry``; return its result (``None`` past ``timeout``).
+
+    For a caller that queued an entry earlier (the portal waits again after
+    a page rerun cut its first wait short): the result is decoded by the
+    entry's kind (an :class:`~etl.result.IngestResult` for a file).
+    """
     done = run_or_wait(
         warehouse,
         [entry],

@@ -29,7 +29,7 @@ import streamlit as st
 from app.connection import cursor
 from app.live import current_version
 from datasets.access import Access
-from metrics import board, board_records, board_standard
+from metrics import board, board_records, board_standard, own_sites
 from metrics.filters import Filters
 from metrics.overview import is_demo
 
@@ -50,6 +50,9 @@ READS: dict[str, Callable[..., Any]] = {
     "awards": board_records.award_rows,
     "lifecycle_projects": board_records.lifecycle_project_rows,
     "lifecycle_stages": board_records.lifecycle_stage_rows,
+    "own_feedback": own_sites.own_feedback,
+    "own_scores": own_sites.own_scores,
+    "submission_history": own_sites.submission_history,
 }
 
 

@@ -25,7 +25,7 @@ EXPECTED = {
     "ministry": DASHBOARD | {"account"},
     "evaluator": DASHBOARD | {"workspace", "approvals", "account"},
     "admin": DASHBOARD | {"audit", "settings", "account"},
-    "pilot_site": {"account"},
+    "pilot_site": {"portal", "own", "account"},
 }
 DEMO_USER = {"ministry": "ministry", "evaluator": "evaluator", "admin": "admin",
              "pilot_site": "site-s00001"}  # fmt: skip
@@ -35,6 +35,8 @@ TITLES = {key: f"{key}.title" for key in DASHBOARD} | {
     "approvals": "approvals.title",
     "settings": "approvals.settings_title",
     "account": "auth.account_title",
+    "portal": "portal.title",
+    "own": "own.title",
 }
 
 
@@ -93,7 +95,10 @@ def _token(db: Path, username: str, password: str = "demo") -> str:
                                                 ("approvals.py", "ministry"),
                                                 ("approvals.py", "site-s00001"),
                                                 ("approvals.py", "admin"),
-                                                ("settings.py", "evaluator")])  # fmt: skip
+                                                ("settings.py", "evaluator"),
+                                                ("portal.py", "ministry"),
+                                                ("own.py", "evaluator"),
+                                                ("own.py", None)])  # fmt: skip
 def test_every_page_checks_the_role_again(
     monkeypatch, demo_warehouse: Path, page: str, username: str | None
 ) -> None:

@@ -143,3 +143,12 @@ def sign_in(page: object, url: str, username: str, password: str = "demo") -> No
         page.wait_for_timeout(200)  # type: ignore[attr-defined]
     page.wait_for_load_state("domcontentloaded")  # type: ignore[attr-defined]
     page.get_by_role("button", name=zh["auth.sign_out"]).first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
+
+
+def download(page: object, label: str, folder: Path) -> Path:
+    """Click the download button ``label`` and save the file under its suggested name."""
+    with page.expect_download(timeout=180_000) as started:  # type: ignore[attr-defined]
+        page.get_by_role("button", name=label).filter(visible=True).first.click()  # type: ignore[attr-defined]
+    path = folder / started.value.suggested_filename
+    started.value.save_as(path)
+    return path

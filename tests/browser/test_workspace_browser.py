@@ -12,7 +12,7 @@ import pytest
 
 from app.exports.run_tables import SHEETS
 from app.i18n import catalogue
-from tests.browser.conftest import SCREENSHOTS, ServedApp, serve, sign_in
+from tests.browser.conftest import SCREENSHOTS, ServedApp, download, serve, sign_in
 
 pytestmark = pytest.mark.browser
 ZH = catalogue("zh")
@@ -25,15 +25,6 @@ def evaluator_app(
     """A dashboard of its own: this test adds a score run, which others must not see."""
     with serve(demo_warehouse, tmp_path_factory.mktemp("workspace")) as app:
         yield app
-
-
-def _download(page, label: str, folder: Path) -> Path:
-    """Click the download button ``label`` and save the file under its suggested name."""
-    with page.expect_download(timeout=180_000) as download:
-        page.get_by_role("button", name=label).filter(visible=True).first.click()
-    path = folder / download.value.suggested_filename
-    download.value.save_as(path)
-    return path
 
 
 def test_an_evaluator_runs_scoring_and_downloads_the_xlsx_and_the_pdf(
@@ -65,14 +56,14 @@ def test_an_evaluator_runs_scoring_and_downloads_the_xlsx_and_the_pdf(
     page.get_by_role("heading", name=ZH["workspace.title"]).wait_for(timeout=60_000)
     page.get_by_role("tab", name=ZH["workspace.tab_export"]).click()
     page.screenshot(path=str(SCREENSHOTS / "workspace-export-tab.png"), full_page=True)
-    xlsx = _download(page, ZH["workspace.download_xlsx"], tmp_path)
+    xlsx = download(page, ZH["workspace.download_xlsx"], tmp_path)
     run_id = shown.group(0) if shown else re.search(r"run-[0-9T]+-[0-9a-f]+", xlsx.name).group(0)
     assert run_id in xlsx.name
     book = fastexcel.read_excel(xlsx.read_bytes())
     assert book.sheet_names == list(SHEETS)
     assert book.load_sheet("scores").to_polars()["run_id"].unique().to_list() == [run_id]
 
-    pdf = _download(page, ZH["workspace.download_pdf"], tmp_path)
+    pdf = download(page, ZH["workspace.download_pdf"], tmp_path)
     assert run_id in pdf.name
     text = subprocess.run(
         ["pdftotext", str(pdf), "-"], check=True, capture_output=True

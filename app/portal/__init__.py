@@ -1,0 +1,1 @@
+"""The pilot-site portal: uploads through the writer's queue, receipts, templates (no Streamlit)."""
