@@ -1,4 +1,4 @@
-"""``stdeval users add|list|disable|enable|reset-password``: the accounts of a warehouse.
+"""``stdeval users add|list|disable|enable|reset-password|bind``: the accounts of a warehouse.
 
 A warehouse that is not a demo warehouse starts with no account: its first
 administrator is made here (``stdeval users add NAME --role admin``).
@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
     from metrics.overview import is_demo
 
     users = typer.Typer(
-        help="Accounts of the dashboard (账户): add, list, disable, enable, reset a password.",
+        help="Accounts of the dashboard (账户): add, list, disable, enable, reset a password, bind OIDC.",
         no_args_is_help=True,
     )
     app.add_typer(users, name="users")
@@ -141,3 +141,34 @@ def register(app: typer.Typer) -> None:
         finally:
             con.close()
         typer.echo(f"已重置密码 / password reset: {account.username}")
+
+    @users.command("bind")
+    def bind(
+        username: str,
+        oidc_subject: Annotated[
+            str | None,
+            typer.Option("--oidc-subject", help="The provider's `sub` claim of this person."),
+        ] = None,
+        clear: Annotated[
+            bool, typer.Option("--clear", help="Unbind: password sign-in only.")
+        ] = False,
+        db: DbOption = None,
+    ) -> None:
+        """Bind an account to its OIDC identity (STDEVAL_OIDC_PROVIDER sign-in), or --clear it."""
+        from app.auth.oidc import bind_subject
+
+        if clear == bool(oidc_subject and oidc_subject.strip()):
+            _fail(
+                "请给出 --oidc-subject SUB 或 --clear 之一 / give one of --oidc-subject SUB or --clear"
+            )
+        con = open_existing_warehouse(db_path(db))
+        try:
+            bound = bind_subject(con, username, None if clear else oidc_subject, actor=cli_actor())
+        except refused as err:
+            _fail(str(err))
+        finally:
+            con.close()
+        if bound:
+            typer.echo(f"已绑定 / bound: {username.strip().lower()} ← OIDC {bound}")
+        else:
+            typer.echo(f"已解除绑定 / unbound: {username.strip().lower()}")
