@@ -48,11 +48,13 @@ class ChangeWatcher:
     def __init__(self, path: str) -> None:
         self._path = path
         self._lock = threading.Lock()
-        # Session id -> the context of its latest run (page, query string, browser).
-        self._where: dict[str, ScriptRunContext] = {}
+        # Session id -> where its latest run ended (page, query string, browser):
+        # a small client state, not the run's context (which holds its runner).
+        self._where: dict[str, ClientState] = {}
         # Session id -> how many of its runs are under way (two overlap briefly
-        # when a click stops a run and starts the next).
+        # when a click stops a run and starts the next), and the latest one.
         self._running: dict[str, int] = {}
+        self._latest: dict[str, int] = {}
         # Sessions woken while a run was under way: rerun them when it has ended.
         self._pending: set[str] = set()
         self._version = self._read()
@@ -83,17 +85,20 @@ class ChangeWatcher:
         return self._version
 
     def run_started(self, ctx: ScriptRunContext) -> None:
-        """A run of ``ctx``'s session begins: wake the session where this run is when data changes."""
+        """A run of ``ctx``'s session begins: from now on, data changes wake the session."""
         with self._lock:
-            self._where[ctx.session_id] = ctx
             self._running[ctx.session_id] = self._running.get(ctx.session_id, 0) + 1
+            self._latest[ctx.session_id] = id(ctx)
 
-    def run_ended(self, session_id: str) -> None:
-        """A run of this session has ended (normally, stopped or failed)."""
+    def run_ended(self, ctx: ScriptRunContext) -> None:
+        """A run of ``ctx``'s session has ended (normally, stopped or failed): note where."""
+        session_id = ctx.session_id
         with self._lock:
             left = self._running.pop(session_id, 0) - 1
             if left > 0:
                 self._running[session_id] = left
+            if self._latest.get(session_id) == id(ctx):  # not a run a later one replaced
+                self._where[session_id] = same_place(ctx)
 
     def check(self) -> bool:
         """Read the version now; on a change wake every live session. Return whether it changed."""
@@ -120,6 +125,7 @@ class ChangeWatcher:
         with self._lock:
             self._where.pop(session_id, None)
             self._running.pop(session_id, None)
+            self._latest.pop(session_id, None)
             self._pending.discard(session_id)
 
     def _wake(self, session_ids: set[str] | None = None) -> None:
@@ -137,20 +143,23 @@ class ChangeWatcher:
     def _rerun_in_place(self, runtime: Runtime, session_ids: set[str] | None) -> None:
         # On the runtime's event loop: no browser message is handled meanwhile.
         with self._lock:
-            sessions = list(self._where if session_ids is None else session_ids)
+            known = set(self._where) | set(self._running)
+            sessions = list(known if session_ids is None else session_ids)
         for session_id in sessions:
             session = runtime.get_app_session(session_id)
             with self._lock:
-                ctx = self._where.get(session_id)
+                where = self._where.get(session_id)
                 busy = self._running.get(session_id, 0) > 0
-                if session is not None and ctx is not None and busy:
+                if session is not None and busy:
                     self._pending.add(session_id)  # let the run end first
                     continue
                 self._pending.discard(session_id)
-            if session is None or ctx is None:  # closed: forget it
+            if session is None or where is None:  # closed: forget it
                 self._forget(session_id)
                 continue
-            session.request_rerun(same_place(ctx))
+            rerun = ClientState()
+            rerun.CopyFrom(where)  # Streamlit keeps what it is given
+            session.request_rerun(rerun)
 
     def _loop(self) -> None:
         while not self._stop.wait(CHECK_SECONDS):
@@ -220,7 +229,7 @@ def following_new_data() -> Iterator[None]:
     try:
         yield
     finally:
-        changes.run_ended(ctx.session_id)
+        changes.run_ended(ctx)
 
 
 def current_version() -> str:

@@ -57,15 +57,15 @@ user = current_user()
 if user is None:
     st.navigation([_page(SIGN_IN)]).run()
 else:
-    st.sidebar.caption(
-        t("auth.signed_in_as", name=user.display_name, role=t(ROLE_TITLE_KEYS[user.role]))
-    )
-    if st.sidebar.button(t("auth.sign_out"), key="sidebar_sign_out"):
-        sign_out()  # the browser goes through the sign-out route back to sign-in
-        st.success(t("auth.signed_out"))
-        st.stop()
     # One process-wide change check reruns the open pages where they are when
     # rows are loaded or a score run is stored, once their run has ended
-    # (app/live.py): no per-session polling.
+    # (app/live.py): no per-session polling, and no action cut short.
     with following_new_data():
+        st.sidebar.caption(
+            t("auth.signed_in_as", name=user.display_name, role=t(ROLE_TITLE_KEYS[user.role]))
+        )
+        if st.sidebar.button(t("auth.sign_out"), key="sidebar_sign_out"):
+            sign_out()  # the browser goes through the sign-out route back to sign-in
+            st.success(t("auth.signed_out"))
+            st.stop()
         st.navigation([_page(spec) for spec in pages_for(user.role)]).run()

@@ -149,7 +149,7 @@ def oidc_problems(
         found.append(
             Message(
                 f"已设置 STDEVAL_OIDC_PROVIDER={provider}，但 {where} 中没有 [auth] 一节；"
-                "请按 README“账户与登录”添加，或清空该设置",
+                "请按 README 的 “Accounts and sign-in” 一节添加，或清空该设置",
                 f"STDEVAL_OIDC_PROVIDER={provider} is set but there is no [auth] section in"
                 f" {where_en}; add one as the README's 'Accounts and sign-in' shows, or unset it",
             )

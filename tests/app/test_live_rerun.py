@@ -83,7 +83,7 @@ def watched(demo_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def _ran(watcher: live.ChangeWatcher, ctx) -> None:
     """One whole run of ``ctx``'s session (started and ended)."""
     watcher.run_started(ctx)
-    watcher.run_ended(ctx.session_id)
+    watcher.run_ended(ctx)
 
 
 def test_an_idle_session_reruns_its_page_with_its_query_string_and_no_trigger(watched) -> None:
@@ -115,7 +115,7 @@ def test_a_running_script_is_not_cut_short_and_reruns_once_it_has_ended(watched)
     assert len(runtime.sessions["reader"].reruns) == 1
     watcher.tick()
     assert runtime.sessions["evaluator"].reruns == []  # still running: still waiting
-    watcher.run_ended("evaluator")
+    watcher.run_ended(busy)
     watcher.tick()
     (state,) = runtime.sessions["evaluator"].reruns
     assert state.page_script_hash == "workspace-hash"
@@ -127,16 +127,20 @@ def test_a_running_script_is_not_cut_short_and_reruns_once_it_has_ended(watched)
 def test_overlapping_runs_keep_the_session_busy_until_the_last_has_ended(watched) -> None:
     watcher, runtime, change = watched
     # a click stops a run and starts the next one before the first has unwound
-    watcher.run_started(_ctx("evaluator", "workspace-hash"))
-    watcher.run_started(_ctx("evaluator", "workspace-hash", "tab=2"))
-    watcher.run_ended("evaluator")
+    stopped, latest = (
+        _ctx("evaluator", "overview-hash"),
+        _ctx("evaluator", "workspace-hash", "tab=2"),
+    )
+    watcher.run_started(stopped)
+    watcher.run_started(latest)
+    watcher.run_ended(latest)
     change()
     watcher.tick()
-    assert runtime.sessions["evaluator"].reruns == []
-    watcher.run_ended("evaluator")
+    assert runtime.sessions["evaluator"].reruns == []  # the stopped one still unwinds
+    watcher.run_ended(stopped)  # last to end, but not where the session is
     watcher.tick()
     (state,) = runtime.sessions["evaluator"].reruns
-    assert state.query_string == "tab=2"  # where the latest run is
+    assert (state.page_script_hash, state.query_string) == ("workspace-hash", "tab=2")
 
 
 def test_closed_sessions_are_forgotten_and_a_closed_loop_wakes_nobody(watched) -> None:
