@@ -14,11 +14,11 @@ from typer.testing import CliRunner
 
 import app.auth.oidc_config as oidc_config
 from app.auth import sessions
-from app.auth.accounts import AccountError, set_active
+from app.auth.accounts import AccountError, add_account, set_active
 from app.auth.oidc import bind_subject, sign_in_with_claims
 from app.cli import cli
 from app.i18n import catalogue
-from tests.app.signing import APP, add_user
+from tests.app.signing import APP, REAL_PASSWORD, add_user
 
 HOUR = timedelta(hours=1)
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -32,6 +32,13 @@ def _claims(sub: str | None, **more: object) -> dict[str, object]:
     return claims
 
 
+def _add(
+    con: duckdb.DuckDBPyConnection, name: str, role: str, *, sites: tuple[str, ...] = ()
+) -> None:
+    add_account(con, username=name, role=role, sites=sites, password=REAL_PASSWORD,
+                actor="tests", demo=False)  # fmt: skip
+
+
 def _audit(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     rows = con.execute(
         "select actor, action, target, detail from audit_log order by audit_id"
@@ -39,74 +46,60 @@ def _audit(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return [(a, b, c, json.loads(d) if d else None) for a, b, c, d in rows]
 
 
-def test_a_bound_identity_signs_in_with_the_role_and_sites_of_its_account(real_db: Path) -> None:
-    add_user(real_db, "li", "pilot_site", sites=("S2", "S1"))
-    con = duckdb.connect(str(real_db))
-    try:
-        assert bind_subject(con, "li", " 9f1c-77 ", actor="cli:root") == "9f1c-77"
-        # the claims carry a role and groups of their own: they count for nothing
-        outcome = sign_in_with_claims(
-            con, _claims("9f1c-77", role="admin", groups=["admins"]),
-            provider="keycloak", lifetime=HOUR,
-        )  # fmt: skip
-        assert outcome.user is not None and outcome.token is not None
-        assert (outcome.user.username, outcome.user.role) == ("li", "pilot_site")
-        assert outcome.user.sites == ("S1", "S2")
-        assert sessions.session_user(con, outcome.token) == outcome.user
-        actor, action, target, detail = _audit(con)[-1]
-        assert (actor, action, target) == ("li", "sign_in", "li")
-        assert detail == {"via": "oidc", "provider": "keycloak"}
-        assert ("cli:root", "oidc_bound", "li") in [a[:3] for a in _audit(con)]
-    finally:
-        con.close()
+def test_a_bound_identity_signs_in_with_the_role_and_sites_of_its_account(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    _add(con, "li", "pilot_site", sites=("S2", "S1"))
+    assert bind_subject(con, "li", " 9f1c-77 ", actor="cli:root") == "9f1c-77"
+    # the claims carry a role and groups of their own: they count for nothing
+    outcome = sign_in_with_claims(
+        con, _claims("9f1c-77", role="admin", groups=["admins"]),
+        provider="keycloak", lifetime=HOUR,
+    )  # fmt: skip
+    assert outcome.user is not None and outcome.token is not None
+    assert (outcome.user.username, outcome.user.role) == ("li", "pilot_site")
+    assert outcome.user.sites == ("S1", "S2")
+    assert sessions.session_user(con, outcome.token) == outcome.user
+    actor, action, target, detail = _audit(con)[-1]
+    assert (actor, action, target) == ("li", "sign_in", "li")
+    assert detail == {"via": "oidc", "provider": "keycloak"}
+    assert ("cli:root", "oidc_bound", "li") in [a[:3] for a in _audit(con)]
 
 
-def test_an_identity_with_no_account_is_refused_and_audited(real_db: Path) -> None:
-    add_user(real_db, "li", "evaluator")
-    con = duckdb.connect(str(real_db))
-    try:
-        outcome = sign_in_with_claims(con, _claims("stranger"), provider="keycloak", lifetime=HOUR)
-        assert (outcome.user, outcome.token, outcome.reason) == (None, None, "no_account")
-        actor, action, target, detail = _audit(con)[-1]
-        assert (actor, action, target) == ("oidc:stranger", "sign_in_failed", None)
-        assert detail["reason"] == "no_account" and detail["subject"] == "stranger"
-        assert detail["email"] == "li@site.example.cn"
-        # no subject at all (a provider that sends none, or no sign-in)
-        for claims in (_claims(None), _claims(""), {"is_logged_in": False, "sub": "x"}):
-            refused = sign_in_with_claims(con, claims, provider="keycloak", lifetime=HOUR)
-            assert refused.reason == "no_identity" and refused.token is None
-        assert con.execute("select count(*) from app_session").fetchone()[0] == 0
-    finally:
-        con.close()
+def test_an_identity_with_no_account_is_refused_and_audited(con: duckdb.DuckDBPyConnection) -> None:
+    _add(con, "li", "evaluator")
+    outcome = sign_in_with_claims(con, _claims("stranger"), provider="keycloak", lifetime=HOUR)
+    assert (outcome.user, outcome.token, outcome.reason) == (None, None, "no_account")
+    actor, action, target, detail = _audit(con)[-1]
+    assert (actor, action, target) == ("oidc:stranger", "sign_in_failed", None)
+    assert detail["reason"] == "no_account" and detail["subject"] == "stranger"
+    assert detail["email"] == "li@site.example.cn"
+    # no subject at all (a provider that sends none, or no sign-in)
+    for claims in (_claims(None), _claims(""), {"is_logged_in": False, "sub": "x"}):
+        refused = sign_in_with_claims(con, claims, provider="keycloak", lifetime=HOUR)
+        assert refused.reason == "no_identity" and refused.token is None
+    assert con.execute("select count(*) from app_session").fetchone()[0] == 0
 
 
-def test_a_disabled_account_is_refused_through_oidc_too(real_db: Path) -> None:
-    add_user(real_db, "li", "ministry")
-    con = duckdb.connect(str(real_db))
-    try:
-        bind_subject(con, "li", "sub-li", actor="tests")
-        set_active(con, "li", active=False, actor="tests")
-        outcome = sign_in_with_claims(con, _claims("sub-li"), provider="default", lifetime=HOUR)
-        assert outcome.reason == "disabled" and outcome.token is None
-        assert _audit(con)[-1][:3] == ("li", "sign_in_failed", "li")
-    finally:
-        con.close()
+def test_a_disabled_account_is_refused_through_oidc_too(con: duckdb.DuckDBPyConnection) -> None:
+    _add(con, "li", "ministry")
+    bind_subject(con, "li", "sub-li", actor="tests")
+    set_active(con, "li", active=False, actor="tests")
+    outcome = sign_in_with_claims(con, _claims("sub-li"), provider="default", lifetime=HOUR)
+    assert outcome.reason == "disabled" and outcome.token is None
+    assert _audit(con)[-1][:3] == ("li", "sign_in_failed", "li")
 
 
-def test_one_identity_names_one_account(real_db: Path) -> None:
-    add_user(real_db, "li", "ministry")
-    add_user(real_db, "wang", "ministry")
-    con = duckdb.connect(str(real_db))
-    try:
-        bind_subject(con, "li", "same", actor="tests")
-        with pytest.raises(AccountError, match="already bound to account li"):
-            bind_subject(con, "wang", "same", actor="tests")
-        assert bind_subject(con, "li", None, actor="tests") is None  # unbound
-        assert bind_subject(con, "wang", "same", actor="tests") == "same"
-        outcome = sign_in_with_claims(con, _claims("same"), provider="default", lifetime=HOUR)
-        assert outcome.user is not None and outcome.user.username == "wang"
-    finally:
-        con.close()
+def test_one_identity_names_one_account(con: duckdb.DuckDBPyConnection) -> None:
+    _add(con, "li", "ministry")
+    _add(con, "wang", "ministry")
+    bind_subject(con, "li", "same", actor="tests")
+    with pytest.raises(AccountError, match="already bound to account li"):
+        bind_subject(con, "wang", "same", actor="tests")
+    assert bind_subject(con, "li", None, actor="tests") is None  # unbound
+    assert bind_subject(con, "wang", "same", actor="tests") == "same"
+    outcome = sign_in_with_claims(con, _claims("same"), provider="default", lifetime=HOUR)
+    assert outcome.user is not None and outcome.user.username == "wang"
 
 
 def test_users_bind_on_the_command_line(real_db: Path) -> None:

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -15,20 +14,11 @@ import duckdb
 import pytest
 
 from app.i18n import catalogue
-from tests.browser.conftest import SCREENSHOTS, ServedApp, serve, sign_in
+from tests.browser.conftest import SCREENSHOTS, ServedApp, sign_in
 
 pytestmark = pytest.mark.browser
 ZH = catalogue("zh")
 RUN_SHOWN = ZH["standards.run_caption"].split("{run}")[0]  # "评价运行 "
-
-
-@pytest.fixture(scope="module")
-def scored_app(
-    demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServedApp]:
-    """A dashboard of its own: this test stores score runs, which others must not see."""
-    with serve(demo_warehouse, tmp_path_factory.mktemp("live-rerun")) as app:
-        yield app
 
 
 def _busiest_area(db: Path) -> str:
@@ -65,13 +55,13 @@ def _score_from_outside(app: ServedApp) -> str:
 
 
 def test_a_score_run_from_outside_reruns_the_open_page_with_its_filters_and_widgets(
-    scored_app: ServedApp, demo_warehouse: Path, page
+    own_app: ServedApp, demo_warehouse: Path, page
 ) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     area = _busiest_area(demo_warehouse)
-    first = _score_from_outside(scored_app)  # the page has a ranking to show
-    sign_in(page, scored_app.url, "evaluator")
-    page.goto(f"{scored_app.url}/standards?area={area}", wait_until="domcontentloaded")
+    first = _score_from_outside(own_app)  # the page has a ranking to show
+    sign_in(page, own_app.url, "evaluator")
+    page.goto(f"{own_app.url}/standards?area={area}", wait_until="domcontentloaded")
     page.get_by_text(re.compile(re.escape(RUN_SHOWN + first))).wait_for(timeout=60_000)
     chosen = page.get_by_text(
         ZH["filters.on"].format(parts=ZH["filters.on_area"].format(name=area))
@@ -82,7 +72,7 @@ def test_a_score_run_from_outside_reruns_the_open_page_with_its_filters_and_widg
     search.press("Enter")
     page.wait_for_timeout(2000)  # the rerun of the typed value ends
 
-    second = _score_from_outside(scored_app)
+    second = _score_from_outside(own_app)
     # The watcher wakes the page (within seconds, no click): it must rerun the
     # standards page, not land on the overview with the filters dropped.
     moved = page.get_by_text(re.compile(re.escape(RUN_SHOWN + second)))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -13,19 +12,10 @@ import pytest
 
 from app.exports.run_tables import SHEETS
 from app.i18n import catalogue
-from tests.browser.conftest import SCREENSHOTS, ServedApp, serve, sign_in
+from tests.browser.conftest import SCREENSHOTS, ServedApp, sign_in
 
 pytestmark = pytest.mark.browser
 ZH = catalogue("zh")
-
-
-@pytest.fixture(scope="module")
-def evaluator_app(
-    demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServedApp]:
-    """A dashboard of its own: this test adds a score run, which others must not see."""
-    with serve(demo_warehouse, tmp_path_factory.mktemp("workspace")) as app:
-        yield app
 
 
 def _download(page, label: str, folder: Path) -> Path:
@@ -38,11 +28,11 @@ def _download(page, label: str, folder: Path) -> Path:
 
 
 def test_an_evaluator_runs_scoring_and_downloads_the_xlsx_and_the_pdf(
-    evaluator_app: ServedApp, page, tmp_path: Path
+    own_app: ServedApp, page, tmp_path: Path
 ) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
-    sign_in(page, evaluator_app.url, "evaluator")
-    page.goto(f"{evaluator_app.url}/workspace", wait_until="domcontentloaded")
+    sign_in(page, own_app.url, "evaluator")
+    page.goto(f"{own_app.url}/workspace", wait_until="domcontentloaded")
     page.get_by_role("heading", name=ZH["workspace.title"]).wait_for(timeout=60_000)
     replicates = page.get_by_label(ZH["workspace.replicates"])
     replicates.fill("0")
