@@ -8,7 +8,7 @@ import streamlit as st
 from app.auth.roles import ROLE_TITLE_KEYS
 from app.auth.session import current_user, sign_out
 from app.connection import wait_for_warehouse, warehouse_path
-from app.live import follow_new_data
+from app.live import following_new_data
 from app.nav import SIGN_IN, PageSpec, pages_for
 from app.session import language_switch, translator
 from etl.warehouse import NotAWarehouse, warehouse_exists
@@ -57,14 +57,15 @@ user = current_user()
 if user is None:
     st.navigation([_page(SIGN_IN)]).run()
 else:
-    # One process-wide change check wakes the open pages when rows are loaded
-    # or a score run is stored (app/live.py): no per-session polling.
-    follow_new_data()
-    st.sidebar.caption(
-        t("auth.signed_in_as", name=user.display_name, role=t(ROLE_TITLE_KEYS[user.role]))
-    )
-    if st.sidebar.button(t("auth.sign_out"), key="sidebar_sign_out"):
-        sign_out()  # the browser goes through the sign-out route back to sign-in
-        st.success(t("auth.signed_out"))
-        st.stop()
-    st.navigation([_page(spec) for spec in pages_for(user.role)]).run()
+    # One process-wide change check reruns the open pages where they are when
+    # rows are loaded or a score run is stored, once their run has ended
+    # (app/live.py): no per-session polling, and no action cut short.
+    with following_new_data():
+        st.sidebar.caption(
+            t("auth.signed_in_as", name=user.display_name, role=t(ROLE_TITLE_KEYS[user.role]))
+        )
+        if st.sidebar.button(t("auth.sign_out"), key="sidebar_sign_out"):
+            sign_out()  # the browser goes through the sign-out route back to sign-in
+            st.success(t("auth.signed_out"))
+            st.stop()
+        st.navigation([_page(spec) for spec in pages_for(user.role)]).run()

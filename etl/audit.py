@@ -28,6 +28,8 @@ ACTIONS: tuple[str, ...] = (
     "user_disabled",
     "user_enabled",
     "password_reset",
+    "oidc_bound",
+    "oidc_unbound",
     "demo_accounts",
     "upload",
     "submission",

@@ -11,6 +11,7 @@ naming the variable (:class:`SettingError`), never a traceback deep inside.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +107,30 @@ def parse_positive_number(text: str) -> float:
     return value
 
 
+def parse_provider_name(text: str) -> str:
+    """The name of an OIDC provider section in ``[auth]`` of ``.streamlit/secrets.toml``, or ``""``.
+
+    ``""`` (the default) leaves OIDC sign-in off; ``default`` names the
+    provider keys written directly in ``[auth]``; any other name, a
+    ``[auth.<name>]`` section (lower-case letters, digits and ``-``: Streamlit
+    refuses ``_``).
+
+    Examples
+    --------
+    >>> parse_provider_name(""), parse_provider_name(" Keycloak ")
+    ('', 'keycloak')
+    >>> parse_provider_name("my_idp")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a provider name (lower-case letters, digits, -): 'my_idp'
+    """
+    name = text.strip().lower()
+    if name and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", name):
+        msg = f"not a provider name (lower-case letters, digits, -): {text!r}"
+        raise ValueError(msg)
+    return name
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its environment variable, default, parser and help text.
@@ -170,6 +195,13 @@ SETTINGS: tuple[Setting, ...] = (
         "File holding the secret that signs session cookies, relative to the data folder;"
         " generated (mode 0600) on first use. Never commit it; replacing it signs everyone out.",
         parse_path,
+    ),
+    Setting(
+        "STDEVAL_OIDC_PROVIDER",
+        "",
+        "OIDC sign-in (`st.login`) beside the password form: the provider's name in `[auth]` of "
+        "`.streamlit/secrets.toml` (`default` for keys directly in `[auth]`); empty: off.",
+        parse_provider_name,
     ),
     Setting(
         "STDEVAL_MAX_UNPACKED_MB",

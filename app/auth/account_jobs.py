@@ -60,6 +60,11 @@ def _apply(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> dict[str, Any]:
     if action == "reset_password":
         account = accounts.set_password_hash(con, p["username"], p["password_hash"], actor=actor)
         return {"account": account_json(account)}
+    if action == "bind":
+        from app.auth.oidc import bind_subject
+
+        bound = bind_subject(con, p["username"], p.get("subject"), actor=actor)
+        return {"bound": bound, "username": accounts.require_account(con, p["username"]).username}
     msg = f"unknown users action {action!r}"
     raise ValueError(msg)
 

@@ -1,7 +1,8 @@
 """Two HTTP routes beside Streamlit's (``st.App(routes=...)``): set and clear the cookie.
 
 ``GET /stdeval/session?ticket=...`` turns a sign-in ticket into the signed,
-HttpOnly session cookie; ``GET /stdeval/sign-out`` deletes it. Both answer
+HttpOnly session cookie; ``GET /stdeval/sign-out`` deletes it (and the
+identity cookie of an OIDC sign-in). Both answer
 with a redirect to the app. They never touch the warehouse: whether a
 session is live is decided by the app on every run.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
+from streamlit.web.server.server_util import AUTH_COOKIE_NAME, TOKENS_COOKIE_NAME
 
 from app.auth.cookies import COOKIE_NAME, make_cookie, read_ticket, session_lifetime
 
@@ -48,6 +50,10 @@ async def clear_session_cookie(request: Request) -> RedirectResponse:
     """Delete the cookie and go home (the session itself was revoked by the app)."""
     response = _no_store(RedirectResponse(_home(request), status_code=303))
     response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="lax")
+    # And the identity an OIDC sign-in left (st.login): else the sign-in page
+    # would map it to the account again at once.
+    for name in (AUTH_COOKIE_NAME, TOKENS_COOKIE_NAME):
+        response.delete_cookie(name, path="/")
     return response
 
 

@@ -17,7 +17,7 @@ from streamlit import config
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app.auth import accounts, sessions
+from app.auth import accounts, oidc, sessions
 from app.auth.accounts import SignIn
 from app.auth.cookies import COOKIE_NAME, make_ticket, read_cookie, session_lifetime
 from app.auth.identity import User
@@ -63,11 +63,26 @@ def sign_in(username: str, password: str) -> SignIn:
         outcome = accounts.sign_in(cursor(), username, password, lifetime=session_lifetime())
     except duckdb.TransactionException:  # two sign-ins of one account at once: try again once
         outcome = accounts.sign_in(cursor(), username, password, lifetime=session_lifetime())
+    _keep(outcome)
+    return outcome
+
+
+def sign_in_oidc(provider: str) -> SignIn:
+    """Map the ``st.user`` of an OIDC sign-in to its account (app/auth/oidc.py), as :func:`sign_in`."""
+    claims = st.user.to_dict()
+    outcome = oidc.sign_in_with_claims(
+        cursor(), claims, provider=provider, lifetime=session_lifetime()
+    )
+    _keep(outcome)
+    return outcome
+
+
+def _keep(outcome: SignIn) -> None:
+    """A session was opened: keep it here and have the browser store its cookie."""
     if outcome.token is not None:
         st.session_state[_TOKEN_KEY] = outcome.token
         st.session_state.pop(_SIGNED_OUT_KEY, None)
         _redirect(f"{SESSION_PATH}?ticket={quote(make_ticket(outcome.token))}")
-    return outcome
 
 
 def sign_out() -> None:

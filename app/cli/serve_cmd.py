@@ -8,11 +8,22 @@ from pathlib import Path
 
 import typer
 
+from app.auth.oidc_config import authlib_installed, oidc_problems, read_auth_section
 from app.cli.options import DbOption, open_existing_warehouse
 from etl.settings import data_dir, db_path, read_setting
 
 # The launcher that adds the session-cookie routes to the app (app/server.py).
 APP_FILE = Path(__file__).resolve().parent.parent / "server.py"
+
+
+def _check_oidc(port: int) -> None:
+    """Refuse to start, with one line, when STDEVAL_OIDC_PROVIDER is set but unusable."""
+    provider = read_setting("STDEVAL_OIDC_PROVIDER")
+    problems = oidc_problems(provider, read_auth_section(), port=port, authlib=authlib_installed())
+    if problems:
+        more = f" (+{len(problems) - 1})" if len(problems) > 1 else ""
+        typer.echo(f"stdeval serve: {problems[0].both()}{more}", err=True)
+        raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:
@@ -32,6 +43,7 @@ def register(app: typer.Typer) -> None:
             os.environ, STDEVAL_DB=str(path.resolve()), STDEVAL_DATA_DIR=str(data_dir().resolve())
         )
         chosen = port or read_setting("STDEVAL_PORT")
+        _check_oidc(chosen)
         command = [
             sys.executable,
             "-m",

@@ -1,4 +1,4 @@
-"""``stdeval users add|list|disable|enable|reset-password``: the accounts of a warehouse.
+"""``stdeval users add|list|disable|enable|reset-password|bind``: the accounts of a warehouse.
 
 A warehouse that is not a demo warehouse starts with no account: its first
 administrator is made here (``stdeval users add NAME --role admin``).
@@ -71,7 +71,7 @@ def _hashed_password(from_stdin: bool, *, demo: bool) -> str:
 def register(app: typer.Typer) -> None:
     """Add the ``users`` command group to ``app``."""
     users = typer.Typer(
-        help="Accounts of the dashboard (账户): add, list, disable, enable, reset a password.",
+        help="Accounts of the dashboard (账户): add, list, disable, enable, reset a password, bind OIDC.",
         no_args_is_help=True,
     )
     app.add_typer(users, name="users")
@@ -140,3 +140,29 @@ def register(app: typer.Typer) -> None:
         password_hash = _hashed_password(password_stdin, demo=bool(checked["demo"]))
         done = _job(db, "reset_password", username=username, password_hash=password_hash)
         typer.echo(f"已重置密码 / password reset: {done['account']['username']}")
+
+    @users.command("bind")
+    def bind(
+        username: str,
+        oidc_subject: Annotated[
+            str | None,
+            typer.Option("--oidc-subject", help="The provider's `sub` claim of this person."),
+        ] = None,
+        clear: Annotated[
+            bool, typer.Option("--clear", help="Unbind: password sign-in only.")
+        ] = False,
+        db: DbOption = None,
+    ) -> None:
+        """Bind an account to its OIDC identity (STDEVAL_OIDC_PROVIDER sign-in), or --clear it."""
+        if clear == bool(oidc_subject and oidc_subject.strip()):
+            typer.echo(
+                "请给出 --oidc-subject SUB 或 --clear 之一 / give one of --oidc-subject SUB or --clear",
+                err=True,
+            )
+            raise typer.Exit(1)
+        subject = None if clear else oidc_subject
+        done = _job(db, "bind", username=username, subject=subject)
+        if done["bound"]:
+            typer.echo(f"已绑定 / bound: {done['username']} ← OIDC {done['bound']}")
+        else:
+            typer.echo(f"已解除绑定 / unbound: {done['username']}")

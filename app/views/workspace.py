@@ -153,6 +153,9 @@ with run_tab:
         except (BilingualError, ConfigError) as exc:
             bar.empty()
             st.error(exc.text(t.lang) if isinstance(exc, BilingualError) else str(exc))
+    elif st.session_state.get("ws_last_run"):
+        # The stored run wakes this page again (app/live.py): the receipt stays.
+        st.success(t("workspace.run_done", run=st.session_state["ws_last_run"]))
 
 runs = list_runs(cur)
 run_ids = runs["run_id"].to_list()

@@ -73,6 +73,13 @@ def test_sign_out_route_deletes_the_cookie() -> None:
     assert header.startswith(f'{COOKIE_NAME}=""') and "Max-Age=0" in header
 
 
+def test_sign_out_route_also_deletes_the_identity_of_an_oidc_sign_in() -> None:
+    # else the sign-in page would map st.user to the account again at once
+    headers = [v.decode() for k, v in _get(SIGN_OUT_PATH).raw_headers if k == b"set-cookie"]
+    deleted = [h.split("=", 1)[0] for h in headers if "Max-Age=0" in h]
+    assert deleted == [COOKIE_NAME, "_streamlit_user", "_streamlit_user_tokens"]
+
+
 def test_a_tampered_cookie_is_refused() -> None:
     good = make_cookie("tok-2")
     payload, rest = good.split(".", 1)

@@ -99,6 +99,16 @@ def served_app(
         yield app
 
 
+@pytest.fixture(scope="module")
+def own_app(
+    demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[ServedApp]:
+    """A dashboard of the test module's own: for tests that store data others must not see."""
+    name = request.module.__name__.rpartition(".")[2]
+    with serve(demo_warehouse, tmp_path_factory.mktemp(name)) as app:
+        yield app
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Debian's chromium driven by Playwright (never a downloaded browser)."""
