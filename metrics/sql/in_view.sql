@@ -3,7 +3,8 @@
 -- defined once. metrics.queries.in_view_sql puts these CTEs in front of
 -- every board_*.sql, which read them instead of the tables:
 --   all_feedback      every feedback row the dashboard counts (the ONE
---                     place it reads the feedback table)
+--                     place it reads feedback: the view counted_feedback,
+--                     approved submissions unless count_unapproved is on)
 --   sites_in_view     pilot sites within scope, regions, org types, programmes
 --   feedback_in_view  feedback of those sites within the years and the
 --                     priority area, with the year, site and area columns
@@ -17,7 +18,7 @@
 -- figures count catalogued standards only); priority_area is null for a
 -- standard without one (or money without a standard).
 all_feedback as (
-    select * from feedback
+    select * from counted_feedback
 ),
 sites_in_view as (
     select site_id, program_id, region_code, org_type

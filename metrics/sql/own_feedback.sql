@@ -1,5 +1,7 @@
 -- A pilot-site reader's own feedback per site x standard, beside the
--- national benchmark of that standard computed over every site.
+-- national benchmark of that standard computed over every site. Both count
+-- the feedback that counts (counted_feedback: approved submissions unless
+-- the warehouse setting count_unapproved is on), as every dashboard does.
 -- Only aggregates of other sites leave this query (the national mean, the
 -- site's percentile, how many other sites report): never their ids or rows,
 -- and no benchmark at all when fewer than $min_others other sites report.
@@ -10,7 +12,7 @@ with
 feedback_rows as (
     select site_id, standard_code, applicability, operability, clarity, benefit,
            satisfaction
-    from feedback
+    from counted_feedback
     where $year::integer is null or cast(left(period, 4) as integer) = $year::integer
 ),
 per_site as (
