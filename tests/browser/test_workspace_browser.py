@@ -49,18 +49,18 @@ def test_an_evaluator_runs_scoring_and_downloads_the_xlsx_and_the_pdf(
     page.wait_for_timeout(3000)  # the rerun of the new value ends before the click
     page.get_by_role("button", name=ZH["workspace.run"], exact=True).click()
     done = page.get_by_text(re.compile(r"已保存评价运行 run-\S+"))
-    # The stored run wakes every live session (app/live.py), and that rerun may
-    # land on the overview before the receipt is seen: either means it ended.
-    overview = page.get_by_role("heading", name=ZH["overview.title"])
     try:
-        done.or_(overview).first.wait_for(timeout=180_000)
+        done.first.wait_for(timeout=180_000)
+        # The stored run wakes every live session (app/live.py); that rerun keeps
+        # this page, and the receipt stays through it.
+        page.wait_for_timeout(3000)
+        page.get_by_role("heading", name=ZH["workspace.title"]).wait_for(timeout=10_000)
+        done.first.wait_for(timeout=10_000)
     finally:
         page.screenshot(path=str(SCREENSHOTS / "workspace-run.png"), full_page=True)
-    shown = re.search(r"run-\S+", done.inner_text()) if done.count() else None
-    overview.wait_for(timeout=60_000)  # the live rerun has happened: the page is settled
+    shown = re.search(r"run-\S+", done.first.inner_text())
 
-    # the stored run wakes every live session (app/live.py), whose rerun lands on the
-    # overview: open the workspace again, where the newest run is the one to export
+    # open the workspace again, where the newest run is the one to export
     page.goto(f"{evaluator_app.url}/workspace", wait_until="domcontentloaded")
     page.get_by_role("heading", name=ZH["workspace.title"]).wait_for(timeout=60_000)
     page.get_by_role("tab", name=ZH["workspace.tab_export"]).click()
