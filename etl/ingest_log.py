@@ -18,6 +18,7 @@ import polars as pl
 from datasets.messages import Message
 from datasets.problems import ERROR_COLUMNS
 from etl import load
+from etl.audit import record
 from etl.queries import query
 from etl.refusal import FileRefused
 from etl.result import IngestResult
@@ -27,6 +28,7 @@ __all__ = [
     "commit",
     "duplicate_result",
     "find_loaded",
+    "audit_upload",
     "log_duplicate",
     "log_nothing_loaded",
     "refuse",
@@ -143,10 +145,36 @@ def log_nothing_loaded(
             error_summary=summary,
             receipt_seq=receipt_seq,
         )
+        audit_upload(con, result, uploader=uploader)
         commit(con)
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def audit_upload(con: duckdb.DuckDBPyConnection, result: IngestResult, *, uploader: str) -> None:
+    """Write the ``upload`` audit row of a received file, in the caller's transaction.
+
+    Every file that reaches the ingest log (loaded, refused or a duplicate;
+    never a dry run) gets one: who sent it, its sha256 as the target, and
+    the source, file name, status, ingest id and row counts as details.
+    """
+    record(
+        con,
+        actor=uploader,
+        action="upload",
+        target=result.sha256,
+        details={
+            "source": result.source,
+            "file_name": result.file,
+            "status": result.status,
+            "ingest_id": result.ingest_id,
+            "rows_read": result.rows_read,
+            "rows_accepted": result.rows_accepted,
+            "rows_rejected": result.rows_rejected,
+            "rows_replaced": result.rows_replaced,
+        },
+    )
 
 
 def result_of_receipt(

@@ -192,6 +192,7 @@ def load_validated(
         ingest_log.record_rejections(
             con, source=spec.name, sha256=sha256, ingest_id=result.ingest_id, errors=errors
         )
+        ingest_log.audit_upload(con, result, uploader=uploader)
         ingest_log.commit(con)
     except BaseException:
         con.execute("rollback")

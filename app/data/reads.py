@@ -29,6 +29,7 @@ import streamlit as st
 from app.connection import cursor
 from app.live import current_version
 from datasets.access import Access
+from etl import submissions
 from metrics import board, board_records, board_standard, own_sites
 from metrics.filters import Filters
 from metrics.overview import is_demo
@@ -53,6 +54,7 @@ READS: dict[str, Callable[..., Any]] = {
     "own_feedback": own_sites.own_feedback,
     "own_scores": own_sites.own_scores,
     "submission_history": own_sites.submission_history,
+    "own_submissions": lambda cur, *, filters, scope: submissions.submission_status(cur, scope),  # noqa: ARG005 - every read takes the filters
 }
 
 

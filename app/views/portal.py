@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import polars as pl
 import streamlit as st
 
 from app.auth.session import require_action, require_page
@@ -29,6 +30,7 @@ from datasets.sources import get_source
 from datasets.templates import build_template
 from etl.inbox import InboxEntry
 from etl.settings import landing_dir
+from etl.submissions import STATUSES as REVIEW_STATUSES
 from metrics.filters import Filters
 
 t = translator()
@@ -265,3 +267,22 @@ else:
     }
     table(labelled(history, labels), "submissions", t, key="portal_history")
     st.caption(t("portal.history_caption", n=history.height))
+
+# 5. Review of each site x period (the approval workflow) ---------------------------
+st.subheader(t("portal.review_title"))
+review = read("own_submissions", filters=Filters(), scope=scope)
+if review.is_empty():
+    st.info(t("portal.review_empty"))
+else:
+    counts = dict(review["status"].value_counts().iter_rows())
+    review = review.select(
+        "site_id", "period", "n_rows",
+        pl.col("status").replace_strict({s: t(f"approvals.status_{s}") for s in REVIEW_STATUSES}),
+        "changed_at", "reason",
+    )  # fmt: skip
+    labels = {c: t(f"approvals.col_{c}") for c in review.columns}
+    table(labelled(review, labels), "review", t, key="portal_review")
+    st.caption(
+        t("portal.review_caption", n=review.height, approved=counts.get("approved", 0),
+          waiting=counts.get("submitted", 0), returned=counts.get("returned", 0))
+    )  # fmt: skip

@@ -12,10 +12,10 @@ MESSY_HEADER = " 试点单位代码 ,标准号,报告期间,满意度,适用性,
 def messy_feedback(own_site: str, other_site: str) -> bytes:
     """The messy form for ``own_site``, with one row of ``other_site`` (GBK bytes)."""
     rows = [
-        f"{own_site},GB/T 22239-2019,2025年第一季度,非常满意,４,85%,缺少配套指南",
-        f"{other_site},GB/T 22239-2019,2025-Q1,4,4,90,",
-        f" {own_site} ,GB/T 22239-2019,2025-Q2,9,3,120%,",
-        f"{own_site},GB/T 22239-2019,2025-08,同意,5,70,",
+        f"{own_site},GB/T 22239-2019,2026年第一季度,非常满意,４,85%,缺少配套指南",
+        f"{other_site},GB/T 22239-2019,2026-Q1,4,4,90,",
+        f" {own_site} ,GB/T 22239-2019,2026-Q2,9,3,120%,",
+        f"{own_site},GB/T 22239-2019,2026-08,同意,5,70,",
     ]
     return (MESSY_HEADER + "\r\n".join(rows) + "\r\n").encode("gbk")
 

@@ -16,7 +16,13 @@ from datasets.headers import map_headers
 from datasets.sources import get_source
 from datasets.templates import build_template
 from etl.warehouse import connect
-from tests.app.portal_files import BAD_VALUE_ROW, GOOD_ROWS, OTHER_SITE_ROW, messy_feedback
+from tests.app.portal_files import (
+    BAD_VALUE_ROW,
+    GOOD_ROWS,
+    MESSY_HEADER,
+    OTHER_SITE_ROW,
+    messy_feedback,
+)
 from tests.app.signing import APP, sign_in
 
 ZH, EN = catalogue("zh"), catalogue("en")
@@ -271,3 +277,37 @@ def test_a_filled_in_xlsx_template_in_english_loads_through_the_portal(
     sha = hashlib.sha256(data).hexdigest()
     assert _count(db, "select count(*) from feedback where source_sha256 = ? and site_id = ?",
                   [sha, SITE]) == 1  # fmt: skip
+
+
+def test_the_review_status_of_each_sent_period_is_listed_for_the_sites_own_submissions(
+    monkeypatch: pytest.MonkeyPatch, db: Path
+) -> None:
+    at = _upload(_portal(monkeypatch, db), "反馈表.csv", messy_feedback(SITE, OTHER))
+    at.button(key="portal_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    review = _frame(at, ZH["approvals.col_period"])
+    assert set(review[ZH["approvals.col_site_id"]]) == {SITE}  # never another site's
+    shown = dict(zip(review[ZH["approvals.col_period"]], review[ZH["approvals.col_status"]],
+                     strict=True))  # fmt: skip
+    # The two good rows made two submissions, waiting for an evaluator.
+    assert shown["2026-Q1"] == shown["2026-Q3"] == ZH["approvals.status_submitted"]
+    expected = _count(db, "select count(*) from submission where site_id = ?", [SITE])
+    assert len(review) == expected
+
+
+def test_a_form_for_a_period_already_approved_is_refused_with_the_reason_and_cannot_be_confirmed(
+    monkeypatch: pytest.MonkeyPatch, db: Path
+) -> None:
+    con = connect(db)
+    try:
+        period = con.execute(
+            "select max(period) from submission where site_id = ? and status = 'approved'", [SITE]
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    assert period is not None
+    data = (MESSY_HEADER + f"{SITE},GB/T 22239-2019,{period},4,4,80,\r\n").encode("gbk")
+    at = _upload(_portal(monkeypatch, db), "again.csv", data)
+    shown = " ".join(e.value for e in at.error)
+    assert SITE in shown and period in shown and "重新开放" in shown
+    assert at.button(key="portal_confirm").disabled  # nothing to confirm
