@@ -26,8 +26,8 @@ from typing import Any
 
 import streamlit as st
 
-from app.connection import cursor
-from app.live import current_version
+from app.connection import cursor, warehouse_path
+from app.live import ChangeWatcher, current_version, watcher
 from datasets.access import Access
 from etl import submissions
 from metrics import board, board_records, board_standard, own_sites
@@ -96,15 +96,20 @@ def read(name: str, *, filters: Filters, scope: Access, **extra: Any) -> Any:
         ahead = list(reversed(_recent)) if previous not in (None, version) else []
     if ahead:
         threading.Thread(
-            target=_refresh, args=(version, ahead), name="stdeval-refresh-ahead", daemon=True
+            target=_refresh,
+            args=(watcher(), str(warehouse_path()), version, ahead),
+            name="stdeval-refresh-ahead",
+            daemon=True,
         ).start()
     return _cached(version, *key)
 
 
-def _refresh(version: str, keys: list[_ReadKey]) -> None:
+def _refresh(source: ChangeWatcher, path: str, version: str, keys: list[_ReadKey]) -> None:
     time.sleep(REFRESH_DELAY_SECONDS)
     for key in keys:
-        if current_version() != version:  # newer data again: its own refresh follows
+        # Newer data again (its own refresh follows), or the app now shows
+        # another warehouse (tests switch STDEVAL_DB): never open another one.
+        if source.version != version or str(warehouse_path()) != path:
             return
         try:
             _cached(version, *key)

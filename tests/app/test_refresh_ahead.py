@@ -30,6 +30,10 @@ def test_reads_of_the_old_version_are_computed_ahead_under_the_new_one(
     monkeypatch.setitem(reads.READS, "fake_read", fake)
     monkeypatch.setattr(reads, "REFRESH_DELAY_SECONDS", 0.0)
     monkeypatch.setattr(reads, "current_version", lambda: version[0])
+    monkeypatch.setattr(
+        reads, "watcher", lambda: type("W", (), {"version": property(lambda self: version[0])})()
+    )
+    monkeypatch.setattr(reads, "warehouse_path", lambda: "warehouse")
     monkeypatch.setattr(reads, "cursor", lambda: type("Cur", (), {"close": lambda self: None})())
     st.cache_data.clear()
     everything = Access.everything()
@@ -45,3 +49,31 @@ def test_reads_of_the_old_version_are_computed_ahead_under_the_new_one(
     before = len(computed)
     assert reads.read("fake_read", filters=Filters(year_from=2023), scope=everything) == "v2:2023"
     assert len(computed) == before
+
+
+def test_no_refresh_runs_once_the_app_shows_another_warehouse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    version, path = ["v1"], ["first"]
+    computed: list[str] = []
+
+    def fake(cur: Any, *, filters: Filters, scope: Access) -> str:
+        computed.append(f"{version[0]}:{filters.year_from}")
+        return computed[-1]
+
+    monkeypatch.setitem(reads.READS, "fake_other", fake)
+    monkeypatch.setattr(reads, "REFRESH_DELAY_SECONDS", 0.3)
+    monkeypatch.setattr(reads, "current_version", lambda: version[0])
+    monkeypatch.setattr(
+        reads, "watcher", lambda: type("W", (), {"version": property(lambda self: version[0])})()
+    )
+    monkeypatch.setattr(reads, "warehouse_path", lambda: path[0])
+    monkeypatch.setattr(reads, "cursor", lambda: type("Cur", (), {"close": lambda self: None})())
+    st.cache_data.clear()
+    everything = Access.everything()
+    reads.read("fake_other", filters=Filters(year_from=2020), scope=everything)
+    version[0] = "v2"
+    reads.read("fake_other", filters=Filters(year_from=2021), scope=everything)
+    path[0] = "second"  # before the refresh's delay is over
+    time.sleep(0.8)
+    assert computed == ["v1:2020", "v2:2021"]
