@@ -26,7 +26,9 @@ def _busiest_area(db: Path) -> str:
 
     A bound select box carries its shown label in the URL (``?area=个人信息保护``).
     """
-    con = duckdb.connect(str(db), read_only=True)
+    # Read-write like the other tests of this process (DuckDB refuses a second
+    # configuration of one file in a process); nothing is written.
+    con = duckdb.connect(str(db))
     try:
         row = con.execute(
             "select a.name_zh from standard s join priority_area a on a.id = s.priority_area"
