@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from importlib import resources
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import duckdb
 import pytest
 
 from datasets.access import Access
+from etl.stored_settings import set_counts_unapproved
+from etl.warehouse import connect
 from metrics.filters import Filters
 from metrics.queries import sql_text
 
@@ -80,13 +83,38 @@ def test_a_site_scope_stages_no_survey_and_no_money(cur: duckdb.DuckDBPyConnecti
     )
 
 
-def test_the_dashboard_reads_the_feedback_table_in_one_place_only() -> None:
-    # The approval workflow switches the dashboard to approved feedback by
-    # changing this one line; a board query reading `feedback` itself would
-    # keep counting unapproved rows.
-    reads = {
-        path.name: len(re.findall(r"\b(?:from|join)\s+feedback\b", path.read_text("utf-8")))
-        for path in map(Path, map(str, SQL.iterdir()))
-        if path.name.startswith("board_") or path.name == "in_view.sql"
-    }
-    assert {name: n for name, n in reads.items() if n} == {"in_view.sql": 1}
+def test_the_dashboard_reads_the_counted_feedback_in_one_place_only() -> None:
+    # The approval workflow: the dashboard reads the view of the feedback that
+    # counts, in this one place; a board query reading `feedback` itself would
+    # count unapproved rows.
+    def reads(table: str) -> dict[str, int]:
+        pattern = rf"\b(?:from|join)\s+{table}\b"
+        found = {
+            path.name: len(re.findall(pattern, path.read_text("utf-8")))
+            for path in map(Path, map(str, SQL.iterdir()))
+            if path.name.startswith("board_") or path.name == "in_view.sql"
+        }
+        return {name: n for name, n in found.items() if n}
+
+    assert reads("counted_feedback") == {"in_view.sql": 1}
+    assert reads("feedback") == {}
+
+
+def test_the_dashboard_counts_approved_submissions_unless_the_setting_says_otherwise(
+    demo_warehouse: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "w.duckdb"
+    shutil.copyfile(demo_warehouse, copy)
+    con = connect(copy)
+    try:
+        total, approved = con.execute(
+            "select count(*), count(*) filter (where s.status = 'approved') from feedback f"
+            " left join submission s using (site_id, period)"
+        ).fetchall()[0]
+        assert 0 < approved < total  # the demo leaves some submissions waiting
+        staged = "select count(*) from feedback_in_view"
+        assert _staged(con, staged, Filters(), Access.everything()) == [(approved,)]
+        set_counts_unapproved(con, True, actor="test")
+        assert _staged(con, staged, Filters(), Access.everything()) == [(total,)]
+    finally:
+        con.close()
