@@ -86,7 +86,10 @@ def test_a_tampered_cookie_is_refused() -> None:
     forged = make_cookie("someone-else").split(".", 1)[0] + "." + rest
     assert read_cookie(good) == "tok-2"
     assert read_cookie(forged) is None
-    assert read_cookie(good[:-1] + ("A" if good[-1] != "A" else "B")) is None
+    # A middle character of the signature: the last one may carry only padding
+    # bits, so changing it can leave the signature's bytes as they were.
+    at = len(good) - 5
+    assert read_cookie(good[:at] + ("A" if good[at] != "A" else "B") + good[at + 1 :]) is None
     assert read_cookie(make_cookie("tok-2", secret="another secret of forty chars....")) is None
     assert read_cookie("") is None and read_cookie(None) is None
 
