@@ -9,7 +9,6 @@ import polars as pl
 import streamlit as st
 
 from app.auth.session import require_action, require_page
-from app.components.notices import keep_notice, show_notice
 from app.connection import cursor
 from app.data.reads import filter_options
 from app.exports.export import audited_export, export_file_name, record_export
@@ -124,8 +123,6 @@ with run_tab:
         key="ws_replicates",
     )
     run_clicked = st.button(t("workspace.run"), key="ws_run", type="primary", disabled=blocked)
-    if not run_clicked:
-        show_notice("ws_run_notice")  # the receipt of a run just made, through the live rerun
     if run_clicked:
         require_action(user, "run_scoring", t)
         chosen = dict(
@@ -154,9 +151,6 @@ with run_tab:
             bar.progress(1.0, text=t("workspace.progress_done"))
             st.session_state["ws_last_run"] = run_id
             st.success(t("workspace.run_done", run=run_id))
-            # The stored run wakes every live session, this one too (app/live.py):
-            # the receipt stays through that rerun.
-            keep_notice("ws_run_notice", t("workspace.run_done", run=run_id))
         except (BilingualError, ConfigError) as exc:
             bar.empty()
             st.error(exc.text(t.lang) if isinstance(exc, BilingualError) else str(exc))

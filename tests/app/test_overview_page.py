@@ -44,10 +44,13 @@ def test_overview_shows_headline_figures_in_chinese_by_default(
     # Same configuration as the app's cached connection (DuckDB shares one
     # instance per file within a process and refuses a different mode).
     con = duckdb.connect(str(demo_warehouse))
+    # Only approved submissions count (the default of the approval workflow).
     feedback, surveys, last_sites = con.execute(
-        "select (select count(*) from feedback), (select count(*) from survey),"
-        " (select count(distinct site_id) from feedback where left(period, 4) ="
-        "  (select max(y) from (select max(left(period, 4)) as y from feedback"
+        "with approved as (select f.* from feedback f join submission s using (site_id, period)"
+        "  where s.status = 'approved')"
+        " select (select count(*) from approved), (select count(*) from survey),"
+        " (select count(distinct site_id) from approved where left(period, 4) ="
+        "  (select max(y) from (select max(left(period, 4)) as y from approved"
         "   union all select max(survey_year)::varchar from survey"
         "   union all select max(fiscal_year)::varchar from funding)))"
     ).fetchall()[0]

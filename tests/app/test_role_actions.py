@@ -11,7 +11,7 @@ from app.auth.roles import PERMISSIONS, ROLES, may
 EXPECTED: dict[str, set[str]] = {
     "ministry": {"read_programme"},
     "evaluator": {"read_programme", "run_scoring", "approve", "export"},
-    "admin": {"read_programme", "manage_users", "view_audit"},
+    "admin": {"read_programme", "manage_users", "manage_settings", "view_audit"},
     "pilot_site": {"read_own_sites", "upload"},
 }
 

@@ -26,13 +26,13 @@ def _feedback_metric(page) -> int:
 
 
 def _new_feedback_rows(demo_warehouse: Path, count: int) -> list[tuple[str, str]]:
-    """Site × standard pairs with no 2025-Q4 feedback yet in the demo warehouse."""
+    """Site × standard pairs with no 2026-Q1 feedback yet in the demo warehouse."""
     con = duckdb.connect(str(demo_warehouse))
     rows = con.execute(
         "select s.site_id, st.code from pilot_site s cross join standard st"
         " where st.code in (select distinct standard_code from feedback)"
         " and not exists (select 1 from feedback f where f.site_id = s.site_id"
-        "   and f.standard_code = st.code and f.period = '2025-Q4')"
+        "   and f.standard_code = st.code and f.period = '2026-Q1')"
         " order by 1, 2 limit ?",
         [count],
     ).fetchall()
@@ -55,7 +55,7 @@ def test_cli_upload_while_serving_appears_on_the_overview(
         "试点单位编号,标准编号,报告期,实施状态,实施覆盖率,适用性,可操作性,清晰度,实施效益,满意度"
     ]
     lines += [
-        f"{site},{code},2025年第四季度,实施中,85%,满意,4,4,3,非常满意" for site, code in pairs
+        f"{site},{code},2026年第一季度,实施中,85%,满意,4,4,3,非常满意" for site, code in pairs
     ]
     upload = tmp_path / "反馈表.csv"
     upload.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
@@ -85,6 +85,16 @@ def test_cli_upload_while_serving_appears_on_the_overview(
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["status"] == "loaded"
     assert result["rows_accepted"] == 3
+
+    # Loaded, but unapproved feedback does not count: an evaluator approves it,
+    # from the command line too (a job of the dashboard's queue).
+    for site in sorted({site for site, _ in pairs}):
+        approved = subprocess.run(
+            [sys.executable, "-m", "app.cli", "approvals", "approve", site, "2026-Q1",
+             "--db", str(served_app.db)],
+            env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert approved.returncode == 0, approved.stderr
 
     # The page follows new data by itself: no reload, no click.
     page.wait_for_function(

@@ -20,8 +20,14 @@ SQL = resources.files("metrics") / "sql"
 
 
 @pytest.fixture(scope="module")
-def cur(demo_warehouse: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(demo_warehouse), read_only=True)
+def cur(
+    demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> duckdb.DuckDBPyConnection:
+    # A copy: this process may hold the shared demo warehouse read-write
+    # already (the app's cached connection), and DuckDB refuses a second mode.
+    copy = tmp_path_factory.mktemp("staging") / "demo.duckdb"
+    shutil.copyfile(demo_warehouse, copy)
+    con = duckdb.connect(str(copy), read_only=True)
     yield con
     con.close()
 

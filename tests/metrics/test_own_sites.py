@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from datasets.access import Access
+from etl.stored_settings import set_counts_unapproved
 from etl.warehouse import connect, init_warehouse
 from metrics.filters import Filters
 from metrics.own_sites import MIN_OTHER_SITES, own_feedback, submission_history
@@ -46,6 +47,9 @@ def cur(tmp_path: Path) -> duckdb.DuckDBPyConnection:
         " ('S1', ?, '2023-Q4', 1)",
         [A],
     )
+    # These rows are in no approved submission: let them count (the setting of
+    # the approval workflow), so the arithmetic below is about benchmarks only.
+    set_counts_unapproved(con, True, actor="test")
     yield con
     con.close()
 
@@ -141,3 +145,9 @@ def test_the_history_lists_the_files_sent_for_the_readers_sites_newest_first(cur
         cur, filters=Filters(), scope=Access.everything(), username="boss"
     )
     assert everything.height == 6
+
+
+def test_feedback_of_no_approved_submission_counts_nowhere_by_default(cur) -> None:
+    set_counts_unapproved(cur, False, actor="test")
+    frame = own_feedback(cur, filters=Filters(), scope=Access.for_sites(["S1"]), year=None)
+    assert frame.is_empty()
