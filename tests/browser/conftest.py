@@ -162,3 +162,31 @@ def download(page: object, label: str, folder: Path) -> Path:
     path = folder / started.value.suggested_filename
     started.value.save_as(path)
     return path
+
+
+def run_scoring(page: object, url: str) -> tuple[str, object]:
+    """As a signed-in evaluator: open the workspace, run scoring without replicates, wait.
+
+    Returns the stored run's id and the receipt's locator, once the run has
+    ended (its progress bar is gone, so the live rerun it causes has come).
+    """
+    import re
+
+    from app.i18n import catalogue
+
+    zh = catalogue("zh")
+    page.goto(f"{url}/workspace", wait_until="domcontentloaded")  # type: ignore[attr-defined]
+    page.get_by_role("heading", name=zh["workspace.title"]).wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    replicates = page.get_by_label(zh["workspace.replicates"])  # type: ignore[attr-defined]
+    replicates.fill("0")
+    replicates.press("Enter")
+    page.wait_for_timeout(3000)  # type: ignore[attr-defined]  # the value's rerun ends first
+    page.get_by_role("button", name=zh["workspace.run"], exact=True).click()  # type: ignore[attr-defined]
+    done = page.get_by_text(re.compile(r"已保存评价运行 run-\S+"))  # type: ignore[attr-defined]
+    try:
+        done.wait_for(timeout=180_000)
+    finally:
+        page.screenshot(path=str(SCREENSHOTS / "workspace-run.png"), full_page=True)  # type: ignore[attr-defined]
+    run_id = re.search(r"run-\S+", done.inner_text()).group(0)
+    page.locator("[data-testid='stProgress']").wait_for(state="detached", timeout=60_000)  # type: ignore[attr-defined]
+    return run_id, done

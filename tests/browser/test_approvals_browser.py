@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from app.i18n import catalogue
-from tests.browser.conftest import SCREENSHOTS, ServedApp, serve, sign_in
+from tests.browser.conftest import SCREENSHOTS, ServedApp, sign_in
 
 pytestmark = pytest.mark.browser
 ZH = catalogue("zh")
-
-
-@pytest.fixture(scope="module")
-def approvals_app(
-    demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServedApp]:
-    """A dashboard of its own: this test approves a submission, which others must not see."""
-    with serve(demo_warehouse, tmp_path_factory.mktemp("approvals")) as app:
-        yield app
 
 
 def _open(page, app: ServedApp) -> None:
@@ -40,11 +28,11 @@ def _counts(page) -> dict[str, int]:
 
 
 def test_an_evaluator_approves_a_submission_and_sees_its_status_change(
-    approvals_app: ServedApp, page
+    own_app: ServedApp, page
 ) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
-    sign_in(page, approvals_app.url, "evaluator")
-    _open(page, approvals_app)
+    sign_in(page, own_app.url, "evaluator")
+    _open(page, own_app)
     before = _counts(page)
     assert before["submitted"] > 0
     pick = page.get_by_role("combobox", name=ZH["approvals.pick"])

@@ -18,7 +18,7 @@ import pytest
 
 from app.i18n import catalogue
 from tests.app.portal_files import GOOD_ROWS, messy_feedback
-from tests.browser.conftest import SCREENSHOTS, ServedApp, download, sign_in
+from tests.browser.conftest import SCREENSHOTS, ServedApp, download, run_scoring, sign_in
 
 pytestmark = pytest.mark.browser
 ZH = catalogue("zh")
@@ -98,17 +98,7 @@ def test_a_form_sent_by_a_pilot_site_counts_once_approved_and_reaches_the_minist
     for key in ("S00001 2026-Q1", "S00001 2026-Q3"):
         _approve(evaluator, own_app, key)
     evaluator.screenshot(path=str(SCREENSHOTS / "journey-approved.png"), full_page=True)
-    evaluator.goto(f"{own_app.url}/workspace", wait_until="domcontentloaded")
-    evaluator.get_by_role("heading", name=ZH["workspace.title"]).wait_for(timeout=60_000)
-    replicates = evaluator.get_by_label(ZH["workspace.replicates"])
-    replicates.fill("0")
-    replicates.press("Enter")
-    evaluator.wait_for_timeout(3000)  # the rerun of the new value ends before the click
-    evaluator.get_by_role("button", name=ZH["workspace.run"], exact=True).click()
-    done = evaluator.get_by_text(re.compile(r"已保存评价运行 run-\S+"))
-    done.wait_for(timeout=180_000)
-    run_id = re.search(r"run-\S+", done.inner_text()).group(0)
-    evaluator.locator("[data-testid='stProgress']").wait_for(state="detached", timeout=60_000)
+    run_id, _ = run_scoring(evaluator, own_app.url)
     evaluator.get_by_role("tab", name=ZH["workspace.tab_export"]).click()
     xlsx = download(evaluator, ZH["workspace.download_xlsx"], tmp_path)
     assert run_id in xlsx.name

@@ -4,7 +4,6 @@ row errors, confirm, see the receipt. Screenshots are kept as artefacts (not com
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import fastexcel
@@ -13,19 +12,10 @@ import pytest
 from app.i18n import catalogue
 from datasets.sources import get_source
 from tests.app.portal_files import GOOD_ROWS, messy_feedback
-from tests.browser.conftest import SCREENSHOTS, ServedApp, download, serve, sign_in
+from tests.browser.conftest import SCREENSHOTS, ServedApp, download, sign_in
 
 pytestmark = pytest.mark.browser
 ZH = catalogue("zh")
-
-
-@pytest.fixture(scope="module")
-def portal_app(
-    demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServedApp]:
-    """A dashboard of its own: this test loads rows, which others must not see."""
-    with serve(demo_warehouse, tmp_path_factory.mktemp("portal")) as app:
-        yield app
 
 
 def _screenshot(page, name: str) -> None:
@@ -37,10 +27,10 @@ def _screenshot(page, name: str) -> None:
 
 
 def test_a_pilot_site_downloads_the_template_uploads_a_messy_file_confirms_and_gets_a_receipt(
-    portal_app: ServedApp, page, tmp_path: Path
+    own_app: ServedApp, page, tmp_path: Path
 ) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
-    sign_in(page, portal_app.url, "site-s00001")
+    sign_in(page, own_app.url, "site-s00001")
     page.get_by_role("heading", name=ZH["portal.title"]).wait_for(timeout=60_000)
 
     template = download(page, ZH["portal.template_xlsx"], tmp_path)
@@ -73,7 +63,7 @@ def test_a_pilot_site_downloads_the_template_uploads_a_messy_file_confirms_and_g
     assert f"{ZH['portal.receipt_status']}: {ZH['portal.status_loaded']}" in receipt
     assert f"{ZH['portal.count_loaded']}: {GOOD_ROWS}" in receipt
 
-    page.goto(f"{portal_app.url}/own", wait_until="domcontentloaded")
+    page.goto(f"{own_app.url}/own", wait_until="domcontentloaded")
     page.get_by_role("heading", name=ZH["own.title"]).wait_for(timeout=60_000)
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)  # the second chart (scores) draws too

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 from urllib.parse import urlparse
@@ -12,7 +11,7 @@ import pytest
 
 from app.exports.run_tables import SHEETS
 from app.i18n import catalogue
-from tests.browser.conftest import SCREENSHOTS, ServedApp, download, sign_in
+from tests.browser.conftest import SCREENSHOTS, ServedApp, download, run_scoring, sign_in
 
 pytestmark = pytest.mark.browser
 ZH = catalogue("zh")
@@ -23,24 +22,10 @@ def test_an_evaluator_runs_scoring_and_downloads_the_xlsx_and_the_pdf(
 ) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     sign_in(page, own_app.url, "evaluator")
-    page.goto(f"{own_app.url}/workspace", wait_until="domcontentloaded")
-    page.get_by_role("heading", name=ZH["workspace.title"]).wait_for(timeout=60_000)
-    replicates = page.get_by_label(ZH["workspace.replicates"])
-    replicates.fill("0")
-    replicates.press("Enter")
-    page.wait_for_timeout(3000)  # the rerun of the new value ends before the click
-    page.get_by_role("button", name=ZH["workspace.run"], exact=True).click()
-    done = page.get_by_text(re.compile(r"已保存评价运行 run-\S+"))
-    try:
-        done.wait_for(timeout=180_000)
-    finally:
-        page.screenshot(path=str(SCREENSHOTS / "workspace-run.png"), full_page=True)
-    run_id = re.search(r"run-\S+", done.inner_text()).group(0)
-
-    # The stored run wakes every live session (app/live.py) once the click's run
-    # has ended; that rerun (the progress bar of the click is gone) keeps the
-    # evaluator on the workspace, with the receipt, and runs no scoring again.
-    page.locator("[data-testid='stProgress']").wait_for(state="detached", timeout=60_000)
+    run_id, done = run_scoring(page, own_app.url)
+    # The stored run woke every live session (app/live.py) once the click's run
+    # had ended; that rerun keeps the evaluator on the workspace, with the
+    # receipt, and runs no scoring again.
     assert urlparse(page.url).path.rstrip("/").endswith("/workspace"), page.url
     assert page.get_by_role("heading", name=ZH["overview.title"]).count() == 0
     assert page.get_by_role("heading", name=ZH["workspace.title"]).is_visible()
