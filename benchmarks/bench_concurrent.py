@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_ingest import HEADERS_ZH  # noqa: E402
+from tests.etl.ordered_fixtures import table_state  # noqa: E402
 
 FILES = 10
 
@@ -89,18 +90,6 @@ def _answers(proc: subprocess.Popen) -> list[dict]:
     return [json.loads(line) for line in out.splitlines()]
 
 
-def _state(db: Path) -> list[tuple]:
-    import duckdb
-
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(
-            "select * exclude (loaded_at) from feedback order by site_id, standard_code, period"
-        ).fetchall()
-    finally:
-        con.close()
-
-
 def serial(db: Path, files: list[Path], work: Path) -> tuple[float, list]:
     copy = work / "serial.duckdb"
     shutil.copyfile(db, copy)
@@ -108,7 +97,7 @@ def serial(db: Path, files: list[Path], work: Path) -> tuple[float, list]:
     for path in files:
         (answer,) = _answers(_send([path], copy, work / "var-serial"))
         assert answer["status"] == "loaded", answer
-    return time.perf_counter() - start, _state(copy)
+    return time.perf_counter() - start, table_state(copy)
 
 
 def concurrent(db: Path, files: list[Path], work: Path) -> tuple[float, float, list]:
@@ -125,7 +114,7 @@ def concurrent(db: Path, files: list[Path], work: Path) -> tuple[float, float, l
     seconds = time.perf_counter() - start
     statuses = sorted(a["status"] for a in answers)
     assert set(statuses) <= {"loaded", "duplicate"} and len(statuses) == len(senders), statuses
-    return seconds, max(waits), _state(copy)
+    return seconds, max(waits), table_state(copy)
 
 
 def main() -> None:
