@@ -81,7 +81,6 @@ class _Target:
     key: tuple[str, ...]
     columns: tuple[str, ...]  # data columns written (key included), all quoted
     patch: bool
-    absent: tuple[str, ...] = ()  # the source's columns the file lacks (a replaced row loses them)
     stored: tuple[str, ...] = ()  # every column of the table, bare (what a replaced row keeps)
     history: str = ""  # replaced_<table>: the typed copies of replaced rows (migration 013)
 
@@ -102,13 +101,11 @@ def _target(con: duckdb.DuckDBPyConnection, spec: SourceSpec, frame: pl.DataFram
         msg = f"key columns {missing_key} of {spec.name!r} are missing from the frame"
         raise ValueError(msg)
     table = _quote(spec.table, [spec.table])
-    lacking = [c for c in spec.column_names() if c in in_table and c not in frame.columns]
     return _Target(
         table=table,
         key=tuple(_quote(k, allowed) for k in spec.key),
         columns=tuple(_quote(c, allowed) for c in allowed),
         patch=patch,
-        absent=tuple(_quote(c, lacking) for c in lacking),
         stored=tuple(in_table),
         history=f"replaced_{spec.table}",
     )
@@ -137,11 +134,14 @@ def upsert_rows(
     Must run inside the caller's transaction. A row whose key exists
     replaces the earlier row; the earlier row is copied, typed, to
     ``replaced_<table>`` (shown by the ``row_replacement`` view) and counted.
-    Set operations throughout: count the stored keys, copy their rows, one
-    update by join, one insert of the other keys. Keys must be unique within ``frame``
-    (validation keeps the last valid row of a repeated key and passes the
-    earlier valid ones as ``superseded``, recorded and counted as replaced
-    too); a repeated key would make DuckDB refuse the statement and the transaction roll back. For the catalogue (``standard``)
+    Set operations throughout: find the stored rows of the file's keys once
+    (by row id), copy them to the history, delete them, insert every
+    incoming row. Keys must be unique within ``frame`` (validation keeps
+    the last valid row of a repeated key and passes the earlier valid ones
+    as ``superseded``, recorded and counted as replaced too): a repeated
+    key raises :class:`ValueError` before anything is written, since the
+    bulk tables have no primary-key index to refuse it (migration 016).
+    For the catalogue (``standard``)
     a blank cell (or a column the file lacks) leaves the stored value
     unchanged, and every added or changed field goes to ``standard_history``; for ``pilot_program``
     the links in ``pilot_program_standard`` are brought up to date.
@@ -180,6 +180,9 @@ def upsert_rows(
     params = {"source": spec.name, "sha256": sha256, "loaded_at": loaded_at}
     if data.height == 0:
         return LoadOutcome(written=0, replaced=0)
+    if data.select(list(spec.key)).is_duplicated().any():
+        msg = f"rows of {spec.name!r} repeat a key; validation keeps one row per key"
+        raise ValueError(msg)
     cols = ", ".join(target.columns)
     with registered(con, "_stdeval_incoming", data), _temporaries(con):
         if dropped.height:
@@ -195,22 +198,15 @@ def upsert_rows(
                     params,
                 ).fetchall()
                 replaced += int(row[0][0]) if row else 0
-        # The file's keys already stored, found once by a semi join and kept in
-        # DuckDB (never copied into Python). Their stored rows are copied,
-        # typed, to the history and overwritten by a join; the others appended.
-        stored_view = "_stdeval_incoming"
-        stored = _find_stored_keys(con, target)
+        # The stored rows of the file's keys, found once by a semi join and
+        # kept as row ids in DuckDB (never copied into Python). They are
+        # copied, typed, to the history, deleted by row id, and every incoming
+        # row is appended: set operations on the staged rows, no per-row
+        # key lookup (the bulk tables have no primary-key index, migration 016).
+        stored = _find_stored_rows(con, target)
         replaced += stored
-        if 0 < stored < data.height:
-            # A few keys stored: join on the rows of those keys only (a small
-            # build side), not on every incoming row.
-            stored_view = "_stdeval_existing"
-            con.execute(
-                f"create or replace temp view {stored_view} as select i.* from _stdeval_incoming i"
-                f" semi join _stdeval_stored_keys k on {_join(target.key, 'i', 'k')}"
-            )
         if stored:
-            _record_replaced(con, target, params, stored_view)
+            _record_replaced(con, target, params)
         if spec.name == "standard":
             _record_standard_history(con, target, sha256=sha256, loaded_at=loaded_at)
         select = f"select {cols}, $sha256, $loaded_at from _stdeval_incoming"
@@ -234,18 +230,14 @@ def upsert_rows(
             )
             conflict = ", ".join(target.key)
             con.execute(f"{insert} on conflict ({conflict}) do update set {updates}", values)
-        elif stored:
-            _overwrite_stored(con, target, values, stored_view)
-            if stored < data.height:
-                # New keys: the incoming rows minus the stored keys, in SQL.
-                con.execute(
-                    f"insert into {target.table} ({cols}, source_sha256, loaded_at)"
-                    f" select {', '.join(f'i.{c}' for c in target.columns)},"
-                    " $sha256, $loaded_at from _stdeval_incoming i"
-                    f" anti join _stdeval_stored_keys k on {_join(target.key, 'i', 'k')}",
-                    values,
-                )
         else:
+            if stored:
+                # Whole rows are replaced: a column the file lacks becomes
+                # null (or its default), as for a row written anew.
+                con.execute(
+                    f"delete from {target.table} t using _stdeval_stored_rows s"
+                    " where t.rowid = s.rid"
+                )
             con.execute(insert, values)
         if spec.name == "pilot_program" and "standards" in bare:
             programs = data.select("program_id", "standards")
@@ -255,14 +247,18 @@ def upsert_rows(
     return LoadOutcome(written=data.height, replaced=replaced)
 
 
-def _find_stored_keys(con: duckdb.DuckDBPyConnection, target: _Target) -> int:
-    """Keep the file's keys already stored in the temp table ``_stdeval_stored_keys``; count them."""
-    keys = ", ".join(f"t.{k}" for k in target.key)
+def _find_stored_rows(con: duckdb.DuckDBPyConnection, target: _Target) -> int:
+    """Keep the row ids of the stored rows the file replaces in ``_stdeval_stored_rows``; count them.
+
+    Row ids are stable within the caller's transaction (nothing else writes
+    the warehouse: one writer), so the copy to the history and the delete
+    join on one integer instead of the key's columns.
+    """
     con.execute(
-        f"create or replace temp table _stdeval_stored_keys as select {keys} from {target.table} t"
-        f" semi join _stdeval_incoming i on {_join(target.key, 't', 'i')}"
+        "create or replace temp table _stdeval_stored_rows as select t.rowid as rid"
+        f" from {target.table} t semi join _stdeval_incoming i on {_join(target.key, 't', 'i')}"
     )
-    row = con.execute("select count(*) from _stdeval_stored_keys").fetchone()
+    row = con.execute("select count(*) from _stdeval_stored_rows").fetchone()
     return int(row[0]) if row else 0
 
 
@@ -275,14 +271,13 @@ def _temporaries(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         # After a failed statement the transaction is aborted (and rolls the
         # temp objects back); the original error is the one worth reporting.
         with suppress(duckdb.Error):
-            con.execute("drop view if exists _stdeval_existing")
-            con.execute("drop table if exists _stdeval_stored_keys")
+            con.execute("drop table if exists _stdeval_stored_rows")
 
 
 def _record_replaced(
-    con: duckdb.DuckDBPyConnection, target: _Target, params: dict[str, Any], view: str
+    con: duckdb.DuckDBPyConnection, target: _Target, params: dict[str, Any]
 ) -> None:
-    """Copy the stored rows the file replaces, typed, to ``replaced_<table>`` (one insert by join).
+    """Copy the stored rows the file replaces, typed, to ``replaced_<table>`` (one insert by row id).
 
     The ``row_replacement`` view shows them as before (key and old values
     as JSON, rendered when read): building the JSON of every replaced row
@@ -296,7 +291,7 @@ def _record_replaced(
     con.execute(
         f"insert into {_quote(target.history, [target.history])} (replaced_by_sha256, replaced_at, {names})"
         f" select $sha256, $loaded_at, {', '.join(f't.{_quote(c, kept)}' for c in kept)}"
-        f" from {target.table} t semi join {view} i on {_join(target.key, 't', 'i')}",
+        f" from {target.table} t semi join _stdeval_stored_rows s on t.rowid = s.rid",
         {"sha256": params["sha256"], "loaded_at": params["loaded_at"]},
     )
 
@@ -322,29 +317,6 @@ def forget_replacements(con: duckdb.DuckDBPyConnection, sha256s: Sequence[str]) 
             f"delete from {_quote(table, tables)} where list_contains(?, replaced_by_sha256)",
             [list(sha256s)],
         )
-
-
-def _overwrite_stored(
-    con: duckdb.DuckDBPyConnection, target: _Target, values: dict[str, Any], view: str
-) -> None:
-    """Overwrite the stored rows of the file's keys (the rows of ``view``) whole, by one join.
-
-    Set operations, not a per-row primary-key upsert: the key (hence the
-    index) does not change, and a column the file lacks becomes null, as
-    for a row written anew.
-    """
-    sets = ", ".join(
-        [
-            *(f"{c} = i.{c}" for c in target.columns if c not in target.key),
-            *(f"{c} = null" for c in target.absent),
-            "source_sha256 = $sha256",
-            "loaded_at = $loaded_at",
-        ]
-    )
-    con.execute(
-        f"update {target.table} t set {sets} from {view} i where {_join(target.key, 't', 'i')}",
-        values,
-    )
 
 
 def _record_standard_history(

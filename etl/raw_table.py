@@ -141,6 +141,11 @@ def refuse_header_row(n: int, available: int) -> FileRefused:
     )
 
 
+def _blank_cell(name: str) -> pl.Expr:
+    """True where the text cell ``name`` is empty, null or only spaces (any kind)."""
+    return pl.col(name).is_null() | (pl.col(name).str.strip_chars().str.len_bytes() == 0)
+
+
 def finish_table(
     grid: pl.DataFrame,
     header_index: int,
@@ -159,12 +164,13 @@ def finish_table(
     header_row = first_row_number + header_index
     body = grid.slice(header_index + 1).with_row_index(ROW, offset=header_row + 1)
     body = body.with_columns(pl.col(ROW).cast(pl.Int64))
-    if width:
+    # Only a row whose first cell is blank can be blank: that one column is
+    # tested first, the others only when it finds such a row.
+    if width and body.select(_blank_cell(names[0]).any()).item():
         # A row whose cells are all empty or only spaces (any kind: a full-width
         # space, a no-break space) is not a row a person wrote: skip it. Excel
         # cells of spaces are null already (whitespace_as_null); CSV ones are not.
-        joined = pl.concat_str(names, ignore_nulls=True).fill_null("")
-        blank = body.select(joined.str.strip_chars().str.len_bytes() == 0).to_series()
+        blank = body.select(pl.all_horizontal(_blank_cell(c) for c in names)).to_series()
         if blank.any():  # filtering copies every column: only when there is a blank row
             body = body.filter(~blank)
     body = body.select(ROW, *names)
