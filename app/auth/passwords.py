@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -11,9 +13,17 @@ from datasets.messages import BilingualError, Message
 MIN_LENGTH = 10
 
 _HASHER = PasswordHasher()  # argon2id with the library's recommended cost
-# Verified against when the username is unknown, so that a wrong name takes
-# as long as a wrong password and does not reveal which accounts exist.
-_DUMMY_HASH = _HASHER.hash("not a password of any account")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash verified against when the username is unknown (made once, when first needed).
+
+    A wrong name then takes as long as a wrong password and does not reveal
+    which accounts exist. It is made on first use, not on import: every
+    command imports this module and most never check a password.
+    """
+    return _HASHER.hash("not a password of any account")
 
 
 class WeakPassword(BilingualError, ValueError):
@@ -61,8 +71,9 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     >>> verify_password(None, "anything")
     False
     """
+    dummy = _dummy_hash()  # made by the first check whatever the name: the same time for both
     try:
-        ok = _HASHER.verify(password_hash or _DUMMY_HASH, password)
+        ok = _HASHER.verify(password_hash or dummy, password)
     except (VerificationError, InvalidHashError):
         return False
     return ok and password_hash is not None

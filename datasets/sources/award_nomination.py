@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from datasets.pandera_schema import build_schema
 from datasets.rules import Rule
 from datasets.spec import ColumnSpec, SourceSpec
 
@@ -109,5 +108,3 @@ SPEC = SourceSpec(
     rules=(STANDARD_REQUIRED, LEVEL_WITHOUT_AWARD),
     references={"standard_code": "standard_codes"},
 )
-
-SCHEMA = build_schema(SPEC)

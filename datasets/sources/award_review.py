@@ -6,7 +6,6 @@ but the award measures do not count it.
 
 from __future__ import annotations
 
-from datasets.pandera_schema import build_schema
 from datasets.spec import ColumnSpec, SourceSpec
 
 SPEC = SourceSpec(
@@ -67,5 +66,3 @@ SPEC = SourceSpec(
     ),
     references={"nomination_id": "nomination_ids"},
 )
-
-SCHEMA = build_schema(SPEC)

@@ -7,7 +7,6 @@ never counted twice.
 
 from __future__ import annotations
 
-from datasets.pandera_schema import build_schema
 from datasets.spec import ColumnSpec, SourceSpec
 
 
@@ -114,5 +113,3 @@ SPEC = SourceSpec(
     ),
     references={"site_id": "site_ids", "standard_code": "standard_codes"},
 )
-
-SCHEMA = build_schema(SPEC)

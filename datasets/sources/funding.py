@@ -5,7 +5,6 @@ from __future__ import annotations
 import polars as pl
 
 from datasets.normalise.width import name_key_expr
-from datasets.pandera_schema import build_schema
 from datasets.rules import WARNING, Rule
 from datasets.spec import ColumnSpec, SourceSpec
 
@@ -149,5 +148,3 @@ SPEC = SourceSpec(
     rules=(AMOUNT_POSITIVE, DISBURSED_ABOVE_COMMITTED),
     references={"standard_code": "standard_codes", "program_id": "program_ids"},
 )
-
-SCHEMA = build_schema(SPEC)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from datasets.pandera_schema import build_schema
 from datasets.rules import WARNING, Rule
 from datasets.spec import ColumnSpec, SourceSpec
 
@@ -83,5 +82,3 @@ SPEC = SourceSpec(
     ),
     rules=(*(_stage_in_order(i) for i in range(1, len(STAGES))), CYCLE_OVER_TWO_YEARS),
 )
-
-SCHEMA = build_schema(SPEC)

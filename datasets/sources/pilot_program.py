@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from datasets.pandera_schema import build_schema
 from datasets.rules import Rule
 from datasets.spec import ColumnSpec, SourceSpec
 
@@ -53,5 +52,3 @@ SPEC = SourceSpec(
     rules=(END_AFTER_START,),
     references={"standards": "standard_codes"},
 )
-
-SCHEMA = build_schema(SPEC)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datasets.pandera_schema import build_schema
 from datasets.spec import ColumnSpec, SourceSpec
 
 SPEC = SourceSpec(
@@ -42,5 +41,3 @@ SPEC = SourceSpec(
     ),
     references={"program_id": "program_ids"},
 )
-
-SCHEMA = build_schema(SPEC)

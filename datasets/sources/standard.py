@@ -9,7 +9,6 @@ catalogue is kept and flagged with the ``local_standard`` warning.
 from __future__ import annotations
 
 from datasets.catalogue import fill_code_fields
-from datasets.pandera_schema import build_schema
 from datasets.reference_data import priority_areas
 from datasets.spec import ColumnSpec, SourceSpec
 
@@ -82,5 +81,3 @@ SPEC = SourceSpec(
     ),
     complete=fill_code_fields,
 )
-
-SCHEMA = build_schema(SPEC)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from datasets.pandera_schema import build_schema
 from datasets.rules import Rule
 from datasets.spec import ColumnSpec, SourceSpec
 
@@ -115,5 +114,3 @@ SPEC = SourceSpec(
     rules=(AWARE_NO_ADOPTION,),
     references={"standard_code": "standard_codes"},
 )
-
-SCHEMA = build_schema(SPEC)

@@ -140,3 +140,48 @@ def test_a_setting_with_an_unusable_value_stops_a_command_in_one_line(tmp_path: 
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "STDEVAL_PORT" in lines[0] and "'web'" in lines[0]
     assert "Traceback" not in done.stderr
+
+
+def test_each_command_module_registers_exactly_the_command_it_is_listed_under() -> None:
+    from app.cli import COMMANDS, build_cli
+
+    for name, module in COMMANDS.items():
+        app = build_cli([module])
+        registered = [c.name for c in app.registered_commands] + [
+            g.name for g in app.registered_groups
+        ]
+        assert registered == [name], module
+
+
+def test_a_command_imports_only_its_own_module_and_the_full_help_lists_every_command(
+    tmp_path: Path,
+) -> None:
+    from app.cli import COMMANDS
+
+    probe = (
+        "import sys\n"
+        "from app.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('app.cli.') and m.endswith('_cmd')), file=sys.stderr)\n"
+        "print(sorted(m for m in ('pandas', 'pandera', 'streamlit') if m in sys.modules), file=sys.stderr)\n"
+    )
+
+    def run(*args: str) -> tuple[str, list[str], list[str]]:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True,
+            cwd=tmp_path, env={**__import__("os").environ, "STDEVAL_DATA_DIR": str(tmp_path)},
+        )  # fmt: skip
+        commands, heavy = done.stderr.strip().splitlines()[-2:]
+        return done.stdout, eval(commands), eval(heavy)  # noqa: S307 - our own printed lists
+
+    out, modules, heavy = run("template", "--help")
+    assert "template" in out and modules == ["app.cli.template_cmd"]
+    assert heavy == []  # no validator (with pandas) and no dashboard to show a help text
+    out, modules, _ = run("--help")
+    assert sorted(modules) == sorted(COMMANDS.values())
+    assert all(name in out for name in COMMANDS)
+    out, modules, _ = run("users", "--help")
+    assert modules == ["app.cli.users_cmd"] and "reset-password" in out

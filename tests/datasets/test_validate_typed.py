@@ -162,3 +162,17 @@ def test_a_million_feedback_rows_validate_in_seconds() -> None:
     assert result.accepted.height + result.errors["row"].n_unique() == n
     assert set(result.errors["rule"].unique()) == {"likert_range"}
     assert elapsed < 15, f"took {elapsed:.1f} s"
+
+
+def test_every_source_builds_its_pandera_schema_with_a_check_per_error_rule() -> None:
+    from datasets.pandera_schema import build_schema
+    from datasets.rules import ERROR, all_rules
+    from datasets.sources import SOURCES
+
+    for spec in SOURCES.values():
+        schema = build_schema(spec)
+        assert set(schema.columns) == {c.name for c in spec.columns} | {"_row"}, spec.name
+        checks = [c.name for col in schema.columns.values() for c in col.checks]
+        checks += [c.name for c in schema.checks]
+        wanted = {r.id for r in all_rules(spec) if r.severity == ERROR and r.id != "required"}
+        assert set(checks) == wanted, spec.name
