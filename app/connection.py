@@ -14,6 +14,7 @@ without a restart.
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -38,8 +39,15 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def warehouse_path() -> Path:
-    """Return the warehouse file the app shows (``STDEVAL_DB``)."""
-    return db_path(None).resolve()
+    """Return the warehouse file the app shows (``STDEVAL_DB``), as an absolute path."""
+    return _resolved(db_path(None))
+
+
+@lru_cache(maxsize=16)
+def _resolved(path: Path) -> Path:
+    # Resolving asks the file system about every folder of the path; a page
+    # run asks for the warehouse's path many times (each cursor, each read).
+    return path.resolve()
 
 
 #: How long a page waits for a warehouse that another process (an import, a

@@ -28,10 +28,30 @@ from app.nav import page_spec
 
 _TOKEN_KEY = "auth_token"
 _SIGNED_OUT_KEY = "auth_signed_out"
+_RUN_USER_KEY = "auth_run_user"  # (the run, its user): see current_user
+
+
+def _this_run() -> object | None:
+    """An object that stands for the current script run of this session (``None`` outside one).
+
+    Streamlit gives every run a new ``cursors`` dict (``ScriptRunContext.reset``);
+    holding it keeps its identity from being reused by a later run.
+    """
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.cursors
 
 
 def current_user() -> User | None:
-    """Return the signed-in user of this browser session, or ``None``."""
+    """Return the signed-in user of this browser session, or ``None``.
+
+    The warehouse is asked once per script run (the entry point, the page's
+    role check and its access scope all ask); later calls in the same run
+    get the same answer.
+    """
+    run = _this_run()
+    checked = st.session_state.get(_RUN_USER_KEY)
+    if run is not None and checked is not None and checked[0] is run:
+        return checked[1]
     token = st.session_state.get(_TOKEN_KEY)
     if token is None and not st.session_state.get(_SIGNED_OUT_KEY):
         token = read_cookie(st.context.cookies.get(COOKIE_NAME))
@@ -40,7 +60,14 @@ def current_user() -> User | None:
         st.session_state.pop(_TOKEN_KEY, None)
     else:
         st.session_state[_TOKEN_KEY] = token
+    if run is not None:
+        st.session_state[_RUN_USER_KEY] = (run, user)
     return user
+
+
+def _forget_checked_user() -> None:
+    """Sign-in or sign-out changed who this is: the next call asks the warehouse again."""
+    st.session_state.pop(_RUN_USER_KEY, None)
 
 
 def _redirect(path: str) -> None:
@@ -80,6 +107,7 @@ def sign_in_oidc(provider: str) -> SignIn:
 def _keep(outcome: SignIn) -> None:
     """A session was opened: keep it here and have the browser store its cookie."""
     if outcome.token is not None:
+        _forget_checked_user()
         st.session_state[_TOKEN_KEY] = outcome.token
         st.session_state.pop(_SIGNED_OUT_KEY, None)
         _redirect(f"{SESSION_PATH}?ticket={quote(make_ticket(outcome.token))}")
@@ -93,6 +121,7 @@ def sign_out() -> None:
     if token is not None:
         sessions.end_session(cursor(), token)
     st.session_state[_SIGNED_OUT_KEY] = True
+    _forget_checked_user()
     _redirect(SIGN_OUT_PATH)
 
 

@@ -101,11 +101,16 @@ def funding_by_year(frame: pl.DataFrame, t: Translator) -> go.Figure:
 
 def sankey(frame: pl.DataFrame, t: Translator, area_names: dict[str, str]) -> go.Figure:
     """Disbursed money from source to purpose to priority area."""
-    src = frame.group_by("source_type", "purpose").agg(pl.col("disbursed_cny").sum())
+    src = (
+        frame.group_by("source_type", "purpose")
+        .agg(pl.col("disbursed_cny").sum())
+        .sort("source_type", "purpose")
+    )
     dst = (
         frame.with_columns(pl.col("priority_area").fill_null(""))
         .group_by("purpose", "priority_area")
         .agg(pl.col("disbursed_cny").sum())
+        .sort("purpose", "priority_area")
     )
     nodes: list[str] = []
     labels: list[str] = []

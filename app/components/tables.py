@@ -47,8 +47,10 @@ def table(frame: pl.DataFrame, name: str, t: Translator, **dataframe_args: Any) 
         if dtype in (pl.Float32, pl.Float64)
     }
     config = {**decimals, **dataframe_args.pop("column_config", {})}
+    # As Arrow: Streamlit sends an Arrow table as it is, where a polars frame
+    # would go through pandas first (most of a warm run's table work).
     shown = st.dataframe(
-        frame, hide_index=True, width="stretch", column_config=config, **dataframe_args
+        frame.to_arrow(), hide_index=True, width="stretch", column_config=config, **dataframe_args
     )
     row = st.container(horizontal=True)
     row.download_button(

@@ -20,7 +20,7 @@ if rows.is_empty():
     st.info(t("awards.none"))
     st.stop()
 noms = rows.unique(["nomination_id"], keep="first").sort("award_year", "nomination_id")
-status = noms.group_by("award_year", "status").agg(pl.len().alias("n"))
+status = noms.group_by("award_year", "status").agg(pl.len().alias("n")).sort("award_year", "status")
 labels = {
     s: t(f"awards.status_{s}") for s in ("nominated", "shortlisted", "awarded", "not_awarded")
 }

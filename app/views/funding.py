@@ -27,8 +27,10 @@ c[1].metric(t("funding.disbursed"), format_money(disbursed, t.lang))
 c[2].metric(t("funding.execution"), f"{disbursed / committed:.1%}" if committed else "—")
 c[3].metric(t("funding.social_share"), f"{float(social['disbursed_cny'].sum()) / disbursed:.1%}" if disbursed else "—",
             help=t("funding.social_help"))  # fmt: skip
-by_year = rows.group_by("fiscal_year", "source_type").agg(
-    pl.col("committed_cny", "disbursed_cny").sum()
+by_year = (  # sorted: the same rows give the same frame, hence the same cached figure
+    rows.group_by("fiscal_year", "source_type")
+    .agg(pl.col("committed_cny", "disbursed_cny").sum())
+    .sort("fiscal_year", "source_type")
 )
 chart(
     figure(funding_by_year, by_year, t),

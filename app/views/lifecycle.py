@@ -41,6 +41,7 @@ current = (
 by_stage = (
     current.group_by("stage")
     .agg(pl.len().alias("n"))
+    .sort("stage")
     .with_columns(pl.lit(t("lifecycle.projects")).alias("all"))
 )
 chart(

@@ -176,3 +176,34 @@ def test_the_admin_browses_and_filters_the_audit_log(monkeypatch, real_db: Path)
     shown = at.dataframe[0].value
     assert list(shown["action"]) == ["sign_in_failed"] and list(shown["target"]) == ["boss"]
     assert at.markdown and any(EN["audit.count"].format(n=1) == m.value for m in at.markdown)
+
+
+def test_each_run_asks_the_warehouse_once_and_a_session_ended_elsewhere_ends_at_the_next_run(
+    monkeypatch, demo_warehouse: Path
+) -> None:
+    from app.auth import sessions
+
+    at = sign_in(_open(monkeypatch, demo_warehouse), "ministry")
+    at.switch_page("views/standards.py").run()
+    asked: list[str] = []
+    real = sessions.session_user
+
+    def counting(cur, token, **kwargs):  # noqa: ANN001, ANN202 - the spied function's own signature
+        asked.append(token)
+        return real(cur, token, **kwargs)
+
+    monkeypatch.setattr(sessions, "session_user", counting)
+    for runs in (1, 2):
+        at.run()
+        assert not at.exception and not on_sign_in_page(at)
+        assert len(asked) == runs  # entry point, role check and scope share one answer
+    # Another browser of the same account signs out everything (a password reset).
+    con = duckdb.connect(str(demo_warehouse))
+    try:
+        from app.auth.store import utc_now
+
+        sessions.revoke_all(con, "ministry", now=utc_now())
+    finally:
+        con.close()
+    at.run()
+    assert not at.exception and on_sign_in_page(at)
