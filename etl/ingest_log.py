@@ -31,6 +31,7 @@ __all__ = [
     "audit_upload",
     "log_duplicate",
     "log_nothing_loaded",
+    "record_result",
     "refuse",
     "result_of_receipt",
 ]
@@ -128,21 +129,12 @@ def log_nothing_loaded(
     """Write the ingest-log row of a file that loaded no row (refused or duplicate)."""
     begin(con)
     try:
-        result.ingest_id = record_ingest(
+        result.ingest_id = record_result(
             con,
-            sha256=result.sha256,
-            source=result.source,
-            file_name=result.file,
+            result,
             uploader=uploader,
             received_at=received_at,
-            finished_at=datetime.now(),
-            rows_read=0,
-            rows_accepted=0,
-            rows_rejected=0,
-            rows_replaced=0,
-            warnings=0,
-            status=result.status,
-            error_summary=summary,
+            summary=summary,
             receipt_seq=receipt_seq,
         )
         audit_upload(con, result, uploader=uploader)
@@ -254,6 +246,40 @@ def record_rejections(
             {"sha256": sha256, "source": source, "ingest_id": ingest_id},
         )
     return frame.height
+
+
+def record_result(
+    con: duckdb.DuckDBPyConnection,
+    result: IngestResult,
+    *,
+    uploader: str,
+    received_at: datetime,
+    summary: dict[str, Any] | None,
+    receipt_seq: int | None,
+    rows_read: int = 0,
+) -> int:
+    """Append the ingest-log row of ``result`` (its status and row counts) and return its id.
+
+    ``rows_read`` is what was read of the file (0 for one refused before
+    its rows were read); an empty ``summary`` is stored as null.
+    """
+    return record_ingest(
+        con,
+        sha256=result.sha256,
+        source=result.source,
+        file_name=result.file,
+        uploader=uploader,
+        received_at=received_at,
+        finished_at=datetime.now(),
+        rows_read=rows_read,
+        rows_accepted=result.rows_accepted,
+        rows_rejected=result.rows_rejected,
+        rows_replaced=result.rows_replaced,
+        warnings=result.warnings,
+        status=result.status,
+        error_summary=summary or None,
+        receipt_seq=receipt_seq,
+    )
 
 
 def record_ingest(con: duckdb.DuckDBPyConnection, **fields: Any) -> int:

@@ -172,22 +172,14 @@ def load_validated(
                 reason_en=result.reason.en,
                 locked=[f"{site} {period}" for site, period in locked],
             )
-        result.ingest_id = ingest_log.record_ingest(
+        result.ingest_id = ingest_log.record_result(
             con,
-            sha256=sha256,
-            source=spec.name,
-            file_name=file_name,
+            result,
             uploader=uploader,
             received_at=received_at,
-            finished_at=datetime.now(),
-            rows_read=rows_read,
-            rows_accepted=result.rows_accepted,
-            rows_rejected=rejected_rows,
-            rows_replaced=result.rows_replaced,
-            warnings=result.warnings,
-            status=result.status,
-            error_summary=summary or None,
+            summary=summary,
             receipt_seq=receipt_seq,
+            rows_read=rows_read,
         )
         ingest_log.record_rejections(
             con, source=spec.name, sha256=sha256, ingest_id=result.ingest_id, errors=errors

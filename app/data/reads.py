@@ -24,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+import duckdb
 import streamlit as st
 
 from app.connection import cursor, warehouse_path
@@ -33,6 +34,17 @@ from etl import submissions
 from metrics import board, board_records, board_standard, own_sites
 from metrics.filters import Filters
 from metrics.overview import is_demo
+
+
+def own_submissions(cur: duckdb.DuckDBPyConnection, *, filters: Filters, scope: Access) -> Any:
+    """The review status of the submissions within ``scope`` (the portal's table).
+
+    It takes the filters as every read does; the portal shows every period of
+    the reader's sites, so they are not applied.
+    """
+    del filters
+    return submissions.submission_status(cur, scope)
+
 
 #: What pages may read: name -> metrics function ``(cur, *, filters, scope, ...)``.
 READS: dict[str, Callable[..., Any]] = {
@@ -54,7 +66,7 @@ READS: dict[str, Callable[..., Any]] = {
     "own_feedback": own_sites.own_feedback,
     "own_scores": own_sites.own_scores,
     "submission_history": own_sites.submission_history,
-    "own_submissions": lambda cur, *, filters, scope: submissions.submission_status(cur, scope),  # noqa: ARG005 - every read takes the filters
+    "own_submissions": own_submissions,
 }
 
 
