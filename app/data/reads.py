@@ -36,11 +36,11 @@ from metrics.filters import Filters
 from metrics.overview import is_demo
 
 
-def own_submissions(cur: duckdb.DuckDBPyConnection, *, filters: Filters, scope: Access) -> Any:
-    """The review status of the submissions within ``scope`` (the portal's table).
+def submission_status(cur: duckdb.DuckDBPyConnection, *, filters: Filters, scope: Access) -> Any:
+    """The review status of the submissions within ``scope`` (the portal's and the approvals' table).
 
-    It takes the filters as every read does; the portal shows every period of
-    the reader's sites, so they are not applied.
+    It takes the filters as every read does; both pages show every period
+    of the sites in scope, so they are not applied.
     """
     del filters
     return submissions.submission_status(cur, scope)
@@ -66,7 +66,7 @@ READS: dict[str, Callable[..., Any]] = {
     "own_feedback": own_sites.own_feedback,
     "own_scores": own_sites.own_scores,
     "submission_history": own_sites.submission_history,
-    "own_submissions": own_submissions,
+    "submission_status": submission_status,
 }
 
 

@@ -8,6 +8,8 @@ import streamlit as st
 from app.auth.session import require_action, require_page
 from app.components.notices import keep_notice, show_notice
 from app.connection import cursor
+from app.data.reads import read
+from app.live import watcher
 from app.session import translator
 from datasets.access import Access
 from etl.stored_settings import counts_unapproved
@@ -17,8 +19,8 @@ from etl.submissions import (
     change_status,
     history,
     submission_rows,
-    submission_status,
 )
+from metrics.filters import Filters
 
 t = translator()
 user = require_page("approvals", t)
@@ -30,7 +32,8 @@ cur = cursor()
 st.info(t("approvals.counts_unapproved" if counts_unapproved(cur) else "approvals.counts_approved"))
 show_notice("ap_flash")
 
-every = submission_status(cur, Access.everything())
+# Cached on the data version, which every approval, return or reopen changes.
+every = read("submission_status", filters=Filters(), scope=Access.everything())
 counts = dict(every.group_by("status").len().iter_rows()) if every.height else {}
 for column, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
     column.metric(t(f"approvals.status_{status}"), f"{counts.get(status, 0):,}")
@@ -132,6 +135,7 @@ if ACTIONS[status]:
                 done = t(f"approvals.done_{action}", site=site_id, period=period)
                 keep_notice("ap_flash", done)
                 st.session_state.pop("ap_reason", None)
+                watcher().check()  # the list read on the rerun shows the change at once
                 st.rerun()
 else:
     st.info(t("approvals.returned_waiting"))

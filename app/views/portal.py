@@ -270,7 +270,7 @@ else:
 
 # 5. Review of each site x period (the approval workflow) ---------------------------
 st.subheader(t("portal.review_title"))
-review = read("own_submissions", filters=Filters(), scope=scope)
+review = read("submission_status", filters=Filters(), scope=scope)
 if review.is_empty():
     st.info(t("portal.review_empty"))
 else:
