@@ -69,7 +69,7 @@ if site_text:
         | pl.col("site_name").fill_null("").str.to_lowercase().str.contains(site_text, literal=True)
     )
 
-st.write(t("approvals.count", n=shown.height, total=every.height))
+st.write(t("approvals.count", n=f"{shown.height:,}", total=f"{every.height:,}"))
 table = shown.select(
     "site_id", "site_name", "program_name", "period", "n_rows", "n_standards",
     pl.col("status").replace_strict({s: t(f"approvals.status_{s}") for s in STATUSES}),
