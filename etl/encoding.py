@@ -232,17 +232,18 @@ def _legacy(data: bytes) -> Decoded | None:
     best): each full decode of a 100 MB file costs most of a second.
     """
     head = _head_lines(data)
-    ranked: list[tuple[float, int, int, str]] = []
+    ranked: list[tuple[float, int, int, str, str]] = []
     for order, codec in enumerate(_LEGACY):
         try:
-            share, letters = plausibility(head.decode(codec))
+            head_text = head.decode(codec)
         except UnicodeDecodeError:
             continue
-        ranked.append((share, -order, letters, codec))
+        share, letters = plausibility(head_text)
+        ranked.append((share, -order, letters, codec, head_text))
     ranked.sort(reverse=True)  # most plausible first, then the order of preference
-    for share, _, letters, codec in ranked:
+    for share, _, letters, codec, head_text in ranked:
         try:
-            text = data.decode(codec) if head is not data else head.decode(codec)
+            text = head_text if head is data else data.decode(codec)
         except UnicodeDecodeError:
             continue
         if letters >= _JUDGE_MIN and share < PLAUSIBLE:

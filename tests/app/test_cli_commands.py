@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -165,17 +167,20 @@ def test_a_command_imports_only_its_own_module_and_the_full_help_lists_every_com
         "    main(sys.argv[1:])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(sorted(m for m in sys.modules if m.startswith('app.cli.') and m.endswith('_cmd')), file=sys.stderr)\n"
-        "print(sorted(m for m in ('pandas', 'pandera', 'streamlit') if m in sys.modules), file=sys.stderr)\n"
+        "import json\n"
+        "print(json.dumps(sorted(m for m in sys.modules"
+        " if m.startswith('app.cli.') and m.endswith('_cmd'))), file=sys.stderr)\n"
+        "print(json.dumps([m for m in ('pandas', 'pandera', 'streamlit') if m in sys.modules]),"
+        " file=sys.stderr)\n"
     )
 
     def run(*args: str) -> tuple[str, list[str], list[str]]:
         done = subprocess.run(
             [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True,
-            cwd=tmp_path, env={**__import__("os").environ, "STDEVAL_DATA_DIR": str(tmp_path)},
+            cwd=tmp_path, env={**os.environ, "STDEVAL_DATA_DIR": str(tmp_path)},
         )  # fmt: skip
         commands, heavy = done.stderr.strip().splitlines()[-2:]
-        return done.stdout, eval(commands), eval(heavy)  # noqa: S307 - our own printed lists
+        return done.stdout, json.loads(commands), json.loads(heavy)
 
     out, modules, heavy = run("template", "--help")
     assert "template" in out and modules == ["app.cli.template_cmd"]
