@@ -17,14 +17,21 @@ def _open(page, app: ServedApp) -> None:
 
 
 def _counts(page) -> dict[str, int]:
-    """The status counts at the top of the page, by status."""
-    metrics = page.get_by_test_id("stMetric")
-    metrics.first.wait_for(timeout=60_000)
-    found = {}
-    for i in range(metrics.count()):
-        label, value = [x.strip() for x in metrics.nth(i).inner_text().split("\n") if x.strip()][:2]
-        found[label] = int(value.replace(",", ""))
-    return {s: found[ZH[f"approvals.status_{s}"]] for s in ("submitted", "approved", "returned")}
+    """The status counts at the top of the page, by status.
+
+    Streamlit renders the metrics one by one, so each is awaited by its label:
+    reading them as soon as the first appears can miss the later ones.
+    """
+    counts = {}
+    for status in ("submitted", "approved", "returned"):
+        label = ZH[f"approvals.status_{status}"]
+        metric = page.get_by_test_id("stMetric").filter(
+            has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+        )
+        metric.wait_for(timeout=60_000)
+        value = metric.get_by_test_id("stMetricValue").inner_text().strip()
+        counts[status] = int(value.replace(",", ""))
+    return counts
 
 
 def test_an_evaluator_approves_a_submission_and_sees_its_status_change(
@@ -54,9 +61,14 @@ def test_an_evaluator_approves_a_submission_and_sees_its_status_change(
         done.wait_for(timeout=10_000)  # the notice is still there after that rerun
     finally:
         page.screenshot(path=str(SCREENSHOTS / "approvals-approved.png"), full_page=True)
+    expected = {**before, "submitted": before["submitted"] - 1, "approved": before["approved"] + 1}
     after = _counts(page)
-    assert after == {**before, "submitted": before["submitted"] - 1,
-                     "approved": before["approved"] + 1}  # fmt: skip
+    for _ in range(30):  # the metrics may still show the last run's values for a moment
+        if after == expected:
+            break
+        page.wait_for_timeout(1000)
+        after = _counts(page)
+    assert after == expected
     # The approved submission left the waiting list and shows as approved in its own filter.
     page.get_by_role("combobox", name=ZH["approvals.pick"]).click()
     waiting = [o.strip() for o in page.get_by_role("option").all_inner_texts()]
