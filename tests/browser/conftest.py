@@ -155,6 +155,22 @@ def sign_in(page: object, url: str, username: str, password: str = "demo") -> No
     page.get_by_role("button", name=zh["auth.sign_out"]).first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
 
 
+def wait_for_run(page: object, timeout: float = 90_000) -> None:
+    """Wait until the app's script run has ended and no element of an older run is left.
+
+    While a run is under way Streamlit keeps the previous run's elements on the
+    page, marked stale, until the new run reaches or ends past them; reading the
+    page before then can see an old value twice or one that is about to change.
+    Call it after waiting for something the expected run draws: just after a
+    click the marker can still be the previous run's "not running".
+    """
+    from playwright.sync_api import expect
+
+    idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
+    page.locator(idle).wait_for(timeout=timeout)  # type: ignore[attr-defined]
+    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=timeout)  # type: ignore[attr-defined]
+
+
 def download(page: object, label: str, folder: Path) -> Path:
     """Click the download button ``label`` and save the file under its suggested name."""
     with page.expect_download(timeout=180_000) as started:  # type: ignore[attr-defined]
@@ -172,21 +188,29 @@ def run_scoring(page: object, url: str) -> tuple[str, object]:
     """
     import re
 
+    from playwright.sync_api import expect
+
     from app.i18n import catalogue
 
     zh = catalogue("zh")
     page.goto(f"{url}/workspace", wait_until="domcontentloaded")  # type: ignore[attr-defined]
     page.get_by_role("heading", name=zh["workspace.title"]).wait_for(timeout=60_000)  # type: ignore[attr-defined]
     replicates = page.get_by_label(zh["workspace.replicates"])  # type: ignore[attr-defined]
-    replicates.fill("0")
+    replicates.fill("0", timeout=60_000)
     replicates.press("Enter")
-    page.wait_for_timeout(3000)  # type: ignore[attr-defined]  # the value's rerun ends first
+    expect(replicates).to_have_value("0")
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]  # the value's rerun starts
+    wait_for_run(page)  # and ends before the click
     page.get_by_role("button", name=zh["workspace.run"], exact=True).click()  # type: ignore[attr-defined]
     done = page.get_by_text(re.compile(r"已保存评价运行 run-\S+"))  # type: ignore[attr-defined]
     try:
-        done.wait_for(timeout=180_000)
+        done.first.wait_for(timeout=180_000)
+        page.locator("[data-testid='stProgress']").wait_for(state="detached", timeout=60_000)  # type: ignore[attr-defined]
+        # The click's run and the live rerun it causes each draw the receipt, in
+        # different slots: until the rerun ends the page may hold both.
+        expect(done).to_have_count(1, timeout=90_000)
+        wait_for_run(page)
     finally:
         page.screenshot(path=str(SCREENSHOTS / "workspace-run.png"), full_page=True)  # type: ignore[attr-defined]
     run_id = re.search(r"run-\S+", done.inner_text()).group(0)
-    page.locator("[data-testid='stProgress']").wait_for(state="detached", timeout=60_000)  # type: ignore[attr-defined]
     return run_id, done

@@ -15,10 +15,18 @@ from pathlib import Path
 
 import fastexcel
 import pytest
+from playwright.sync_api import expect
 
 from app.i18n import catalogue
 from tests.app.portal_files import GOOD_ROWS, messy_feedback
-from tests.browser.conftest import SCREENSHOTS, ServedApp, download, run_scoring, sign_in
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    ServedApp,
+    download,
+    run_scoring,
+    sign_in,
+    wait_for_run,
+)
 
 pytestmark = pytest.mark.browser
 ZH = catalogue("zh")
@@ -50,6 +58,7 @@ def _metric(page, label: str) -> int:
 def _feedback_total(page, app: ServedApp) -> int:
     page.goto(app.url, wait_until="domcontentloaded")
     page.get_by_role("heading", name=ZH["overview.title"]).wait_for(timeout=60_000)
+    wait_for_run(page)
     return _metric(page, ZH["home.feedback_total"])
 
 
@@ -60,11 +69,13 @@ def _approve(page, app: ServedApp, key: str) -> None:
     page.get_by_role("combobox", name=ZH["approvals.pick"]).click()
     page.get_by_role("option", name=key, exact=True).click()
     button = page.get_by_role("button", name=ZH["approvals.do_approve"], exact=True)
-    button.wait_for(timeout=30_000)
+    button.wait_for(timeout=60_000)
+    wait_for_run(page)
     button.click()
     site, period = key.split(" ")
     done = ZH["approvals.done_approve"].format(site=site, period=period)
-    page.get_by_text(done).wait_for(timeout=60_000)
+    page.get_by_text(done).first.wait_for(timeout=60_000)
+    wait_for_run(page)
 
 
 def test_a_form_sent_by_a_pilot_site_counts_once_approved_and_reaches_the_ministry(
@@ -86,7 +97,10 @@ def test_a_form_sent_by_a_pilot_site_counts_once_approved_and_reaches_the_minist
         timeout=120_000
     )
     site.get_by_role("button", name=ZH["portal.confirm"]).click()
-    site.get_by_text(ZH["portal.loaded"].format(n=GOOD_ROWS, rejected=2)).wait_for(timeout=120_000)
+    loaded = site.get_by_text(ZH["portal.loaded"].format(n=GOOD_ROWS, rejected=2))
+    loaded.first.wait_for(timeout=120_000)
+    expect(loaded).to_have_count(1, timeout=120_000)  # the live rerun has redrawn the receipt
+    wait_for_run(site)
     site.screenshot(path=str(SCREENSHOTS / "journey-site-receipt.png"), full_page=True)
 
     # Loaded but not approved: the ministry's figures do not count it yet.

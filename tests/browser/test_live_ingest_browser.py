@@ -13,15 +13,18 @@ import duckdb
 import pytest
 
 from app.i18n import catalogue
-from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.browser.conftest import SCREENSHOTS, sign_in, wait_for_run
 
 pytestmark = pytest.mark.browser
 
 
 def _feedback_metric(page) -> int:
     label = catalogue("zh")["home.feedback_total"]
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    value = metric.locator('[data-testid="stMetricValue"]').inner_text()
+    metric = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    )
+    metric.wait_for(timeout=60_000)
+    value = metric.get_by_test_id("stMetricValue").inner_text()
     return int(re.sub(r"[^0-9]", "", value))
 
 
@@ -47,6 +50,7 @@ def test_cli_upload_while_serving_appears_on_the_overview(
     page.get_by_role("heading", name=catalogue("zh")["overview.title"]).first.wait_for(
         timeout=60_000
     )
+    wait_for_run(page)
     before = _feedback_metric(page)
 
     pairs = _new_feedback_rows(demo_warehouse, 3)
@@ -103,7 +107,7 @@ def test_cli_upload_while_serving_appears_on_the_overview(
                  && m.querySelector('[data-testid="stMetricValue"]').innerText
                       .replace(/[^0-9]/g, '') === String(expected))""",
         arg=[catalogue("zh")["home.feedback_total"], before + 3],
-        timeout=20_000,
+        timeout=60_000,  # the 10 s target is measured by benchmarks/bench_readers.py
     )
     assert _feedback_metric(page) == before + 3
     SCREENSHOTS.mkdir(exist_ok=True)

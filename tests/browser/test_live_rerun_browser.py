@@ -12,9 +12,10 @@ from urllib.parse import parse_qs, urlparse
 
 import duckdb
 import pytest
+from playwright.sync_api import expect
 
 from app.i18n import catalogue
-from tests.browser.conftest import SCREENSHOTS, ServedApp, sign_in
+from tests.browser.conftest import SCREENSHOTS, ServedApp, sign_in, wait_for_run
 
 pytestmark = pytest.mark.browser
 ZH = catalogue("zh")
@@ -68,11 +69,12 @@ def test_a_score_run_from_outside_reruns_the_open_page_with_its_filters_and_widg
     chosen = page.get_by_text(
         ZH["filters.on"].format(parts=ZH["filters.on_area"].format(name=area))
     )
-    chosen.wait_for(timeout=30_000)
+    chosen.wait_for(timeout=60_000)
     search = page.get_by_label(ZH["standards.search"])
     search.fill("GB/T")
     search.press("Enter")
-    page.wait_for_timeout(2000)  # the rerun of the typed value ends
+    page.wait_for_timeout(500)  # the rerun of the typed value starts
+    wait_for_run(page)  # and ends
 
     second = _score_from_outside(own_app)
     # The watcher wakes the page (within seconds, no click): it must rerun the
@@ -81,11 +83,12 @@ def test_a_score_run_from_outside_reruns_the_open_page_with_its_filters_and_widg
     overview = page.get_by_role("heading", name=ZH["overview.title"])
     try:
         moved.or_(overview).first.wait_for(timeout=60_000)
+        wait_for_run(page)  # the rerun has ended: nothing on the page is from before it
     finally:
         page.screenshot(path=str(SCREENSHOTS / "live-rerun-standards.png"), full_page=True)
     assert overview.count() == 0, f"the live rerun left the page for the overview: {page.url}"
     url = urlparse(page.url)
     assert url.path.rstrip("/").endswith("/standards")
     assert parse_qs(url.query).get("area") == [area]
-    assert page.get_by_label(ZH["standards.search"]).input_value() == "GB/T"
-    assert chosen.count() == 1  # the filter still applies, not only in the URL
+    expect(page.get_by_label(ZH["standards.search"])).to_have_value("GB/T")
+    expect(chosen).to_have_count(1)  # the filter still applies, not only in the URL

@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 
 import fastexcel
 import pytest
+from playwright.sync_api import expect
 
 from app.exports.run_tables import SHEETS
 from app.i18n import catalogue
@@ -27,8 +28,8 @@ def test_an_evaluator_runs_scoring_and_downloads_the_xlsx_and_the_pdf(
     # had ended; that rerun keeps the evaluator on the workspace, with the
     # receipt, and runs no scoring again.
     assert urlparse(page.url).path.rstrip("/").endswith("/workspace"), page.url
-    assert page.get_by_role("heading", name=ZH["overview.title"]).count() == 0
-    assert page.get_by_role("heading", name=ZH["workspace.title"]).is_visible()
+    expect(page.get_by_role("heading", name=ZH["overview.title"])).to_have_count(0)
+    expect(page.get_by_role("heading", name=ZH["workspace.title"])).to_be_visible()
     assert run_id in done.inner_text()
     page.get_by_role("tab", name=ZH["workspace.tab_export"]).click()
     page.screenshot(path=str(SCREENSHOTS / "workspace-export-tab.png"), full_page=True)
@@ -50,4 +51,4 @@ def test_an_evaluator_runs_scoring_and_downloads_the_xlsx_and_the_pdf(
     # the click stored one run and the live rerun fired no second one: the
     # demo warehouse had none, so there is still nothing to compare
     page.get_by_role("tab", name=ZH["workspace.tab_compare"]).click()
-    page.get_by_text(ZH["workspace.compare_need_two"]).wait_for(timeout=30_000)
+    page.get_by_text(ZH["workspace.compare_need_two"]).wait_for(timeout=60_000)
