@@ -1,10 +1,12 @@
 -- Disbursed money above what was committed for the same funder, recipient,
 -- purpose and year (DATA_MODEL.md funding): a warning for the dashboard.
+-- Sums stay exact decimals until compared: as doubles, parts of a sum equal
+-- to the commitment can add up to a hair above it and raise a false warning.
 with
 funding_rows as (
     select
         f.funder, f.recipient, f.purpose, f.fiscal_year, f.flow,
-        cast(f.amount_cny as double) as amount
+        f.amount_cny as amount
     from funding f
     left join standard s on s.code = f.standard_code
     where ($year::integer is null or f.fiscal_year = $year::integer)
@@ -24,9 +26,12 @@ pairs as (
 ),
 final as (
     select
-        *,
-        disbursed_cny - committed_cny as excess_cny,
-        case when committed_cny > 0 then disbursed_cny / committed_cny end as ratio
+        funder, recipient, purpose, fiscal_year,
+        cast(committed_cny as double) as committed_cny,
+        cast(disbursed_cny as double) as disbursed_cny,
+        cast(disbursed_cny - committed_cny as double) as excess_cny,
+        case when committed_cny > 0
+            then cast(disbursed_cny as double) / cast(committed_cny as double) end as ratio
     from pairs
     where disbursed_cny > committed_cny
 )

@@ -210,6 +210,28 @@ def test_disbursed_above_committed_is_flagged(con: duckdb.DuckDBPyConnection) ->
     assert warnings["ratio"][0] == pytest.approx(1.2)
 
 
+def test_money_disbursed_in_parts_that_add_up_to_the_commitment_is_no_warning(
+    tmp_path: Path,
+) -> None:
+    """0.10 + 0.20 is 0.30 in decimals but 0.30000000000000004 in doubles."""
+    path = build_tiny_warehouse(tmp_path / "parts.duckdb")
+    with duckdb.connect(str(path)) as parts:
+        parts.executemany(
+            "insert into funding (record_id, fiscal_year, source_type, funder, recipient,"
+            " purpose, flow, amount_cny, standard_code, region_code)"
+            " values (?, 2025, 'enterprise', 'G', 'H', 'pilot', ?, ?, null, null)",
+            [("P1", "committed", "0.30"), ("P2", "disbursed", "0.10"), ("P3", "disbursed", "0.20")],
+        )
+        as_doubles = parts.execute(
+            "select sum(cast(amount_cny as double)) filter (where flow = 'disbursed')"
+            " > sum(cast(amount_cny as double)) filter (where flow = 'committed')"
+            " from funding where funder = 'G'"
+        ).fetchall()
+        warnings = funding_overdisbursed(parts, scope=EVERYTHING)
+    assert as_doubles == [(True,)]  # the case the decimal sums must get right
+    assert warnings.select("funder", "fiscal_year").rows() == [("C", 2024)]
+
+
 def test_money_per_standard_beside_its_score(con: duckdb.DuckDBPyConnection) -> None:
     run_id = run_scoring(
         con, ScoreRequest(scope=Scope(standard_codes=CODES), replicates=0), created_by="t"
