@@ -99,6 +99,12 @@ def funding_by_year(frame: pl.DataFrame, t: Translator) -> go.Figure:
     )
 
 
+def _translucent(colour: str, alpha: float) -> str:
+    """``#rrggbb`` as an ``rgba()`` colour of opacity ``alpha``."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
 def sankey(frame: pl.DataFrame, t: Translator, area_names: dict[str, str]) -> go.Figure:
     """Disbursed money from source to purpose to priority area."""
     src = (
@@ -131,11 +137,15 @@ def sankey(frame: pl.DataFrame, t: Translator, area_names: dict[str, str]) -> go
         s.append(node("p:" + row["purpose"], t(f"funding.purpose_{row['purpose']}")))
         d.append(node("a:" + area, area_names.get(area, t("overview.unmapped"))))
         v.append(row["disbursed_cny"] / 1e4)
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(labels))]
     fig = go.Figure(
         go.Sankey(
-            node={"label": labels, "pad": 12, "color": [PALETTE[i % len(PALETTE)] for i in range(len(labels))]},
+            node={"label": labels, "pad": 12, "color": colours},
+            # Each band in its source's colour, see-through, so a flow can be followed.
             link={"source": s, "target": d, "value": v,
+                  "color": [_translucent(colours[i], 0.35) for i in s],
                   "hovertemplate": "%{source.label} → %{target.label}: %{value:,.1f}<extra></extra>"},
+            textfont={"size": 13, "color": "#1f2328"},
         )
     )  # fmt: skip
     return style(fig, t("funding.sankey_title"), height=620)

@@ -17,6 +17,20 @@ def labelled(frame: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
     return frame.select(present).rename({c: labels[c] for c in present})
 
 
+def in_language(frame: pl.DataFrame, column: str, lang: str) -> pl.DataFrame:
+    """Fill ``<column>_<lang>`` from the other language where only that one is known.
+
+    The catalogue lists some standards with a Chinese title only and some with
+    an English one only: a reader sees the title the catalogue has. Where it
+    has none the cell is blank (Streamlit would print a grey "None").
+    """
+    other = "en" if lang == "zh" else "zh"
+    own, fallback = f"{column}_{lang}", f"{column}_{other}"
+    if own not in frame.columns or fallback not in frame.columns:
+        return frame
+    return frame.with_columns(pl.coalesce(own, fallback, pl.lit("")).alias(own))
+
+
 def column_labels(frame: pl.DataFrame, t: Translator) -> pl.DataFrame:
     """Rename raw column names that have a label (``columns.<name>``) in the language."""
     names = catalogue(t.lang)
@@ -47,11 +61,14 @@ def table(frame: pl.DataFrame, name: str, t: Translator, **dataframe_args: Any) 
         if dtype in (pl.Float32, pl.Float64)
     }
     config = {**decimals, **dataframe_args.pop("column_config", {})}
-    # As Arrow: Streamlit sends an Arrow table as it is, where a polars frame
-    # would go through pandas first (most of a warm run's table work).
+    # A missing text is shown blank, as the download writes it (Streamlit would
+    # print a grey "None"). As Arrow: Streamlit sends an Arrow table as it is,
+    # where a polars frame would go through pandas first.
+    blank = [pl.col(c).fill_null("") for c, dtype in frame.schema.items() if dtype == pl.String]
     shown = st.dataframe(
-        frame.to_arrow(), hide_index=True, width="stretch", column_config=config, **dataframe_args
-    )
+        frame.with_columns(blank).to_arrow() if blank else frame.to_arrow(),
+        hide_index=True, width="stretch", column_config=config, **dataframe_args,
+    )  # fmt: skip
     row = st.container(horizontal=True)
     row.download_button(
         t("tables.download_csv"),

@@ -53,3 +53,32 @@ def test_funding_years_run_in_order_even_when_the_first_source_lacks_some() -> N
     fig = funding_by_year(frame, Translator("en"))
     assert list(fig.layout.xaxis.categoryarray) == [2018, 2019, 2023, 2024]
     assert fig.layout.xaxis.categoryorder == "array"
+
+
+def test_sankey_bands_carry_the_money_in_their_source_colour() -> None:
+    from app.components.charts_board import sankey
+
+    frame = pl.DataFrame(
+        {
+            "source_type": ["central_fiscal", "central_fiscal", "enterprise"],
+            "purpose": ["pilot", "training", "pilot"],
+            "priority_area": ["DATA", None, "DATA"],
+            "disbursed_cny": [3e4, 1e4, 2e4],
+        }
+    )
+    t = Translator("zh")
+    fig = sankey(frame, t, {"DATA": "数据安全"})
+    trace = fig.data[0]
+    labels = list(trace.node.label)
+    flows = {
+        (labels[a], labels[b]): v
+        for a, b, v in zip(trace.link.source, trace.link.target, trace.link.value, strict=True)
+    }
+    central, pilot = t("funding.source_central_fiscal"), t("funding.purpose_pilot")
+    assert flows[(central, pilot)] == 3.0  # 10,000 CNY
+    assert flows[(pilot, "数据安全")] == 5.0
+    assert flows[(t("funding.purpose_training"), t("overview.unmapped"))] == 1.0
+    for source, colour in zip(trace.link.source, trace.link.color, strict=True):
+        node = trace.node.color[source].lstrip("#")
+        rgb = ", ".join(str(int(node[i : i + 2], 16)) for i in (0, 2, 4))
+        assert colour == f"rgba({rgb}, 0.35)"

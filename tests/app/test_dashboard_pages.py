@@ -137,3 +137,34 @@ def test_a_standard_in_the_url_opens_its_detail(
         assert f"**{en[key]}**" in shown
     # profile, history, ranking intervals and the funnel plot
     assert len(at.get("plotly_chart")) >= 4
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_standard_titled_in_one_language_only_shows_that_title(
+    monkeypatch: pytest.MonkeyPatch, scored_demo_warehouse: Path, lang: str
+) -> None:
+    con = duckdb.connect(str(scored_demo_warehouse))
+    titles = {
+        code: (zh, en)
+        for code, zh, en in con.execute(
+            "select code, title_zh, title_en from standard"
+            " where code in (select standard_code from score_result)"
+        ).fetchall()
+    }
+    con.close()
+    own, other = (0, 1) if lang == "zh" else (1, 0)
+    assert any(t[own] is None and t[other] for t in titles.values()), "no case in the demo"
+    at = _page(monkeypatch, scored_demo_warehouse, "standards", lang)
+    messages = catalogue(lang)
+    code_col, title_col = messages["standards.col_code"], messages["standards.col_title"]
+    checked = 0
+    for frame in at.dataframe[:2]:  # the ranking and the standards listed apart
+        shown = frame.value
+        for code, title in zip(shown[code_col], shown[title_col], strict=True):
+            expected = titles[code][own] or titles[code][other] or ""
+            assert title == expected, code
+            checked += titles[code][own] is None and expected != ""
+    assert checked > 0
+    apart = at.dataframe[1].value
+    assert messages["standards.col_rank"] not in apart.columns  # they are not ranked
+    assert apart[messages["standards.col_excluded"]].notna().all()
