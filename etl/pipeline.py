@@ -146,7 +146,7 @@ def load_validated(
     loaded_at = datetime.now()
     ingest_log.begin(con)
     try:
-        earlier = ingest_log.find_loaded(con, sha256)
+        earlier = ingest_log.find_loaded(con, sha256, spec.table)
         if earlier is not None:
             con.execute("rollback")
             return ingest_log.duplicate_result(spec.name, file_name, sha256, earlier)
@@ -240,7 +240,7 @@ def ingest_frame(
     received = received_at or datetime.now()
     if ROW not in frame.columns:
         frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-    earlier = ingest_log.find_loaded(con, sha256)
+    earlier = ingest_log.find_loaded(con, sha256, spec.table)
     if earlier is not None:
         return ingest_log.duplicate_result(source, file_name, sha256, earlier)
     if progress:

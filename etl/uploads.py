@@ -178,7 +178,7 @@ def ingest_bytes(
     spec = get_source(source)
     sha = sha256 or sha256_hex(data)
     received = received_at or datetime.now()
-    earlier = find_loaded(con, sha)
+    earlier = find_loaded(con, sha, spec.table)
     if earlier is not None:
         result = duplicate_result(source, file_name, sha, earlier)
         if not dry_run:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from etl.landing import sha256_hex
 from etl.pipeline import ingest_frame
 from etl.uploads import ingest_bytes
 from etl.warehouse import connect
@@ -512,6 +513,11 @@ def test_loading_valid_rows_in_any_order_and_chunking_gives_the_same_table(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(rows=st.lists(_row, min_size=1, max_size=12), chunks=st.integers(1, 4))
+@example(  # A, B, then A's very bytes again: the table holds A (found by a CI run)
+    rows=[("S001", CODE_A, "2023-Q1", 1, 1), ("S003", CODE_A, "2023-Q1", 1, 2),
+          ("S003", CODE_A, "2023-Q1", 1, 1), ("S003", CODE_A, "2023-Q1", 1, 2)],
+    chunks=3,
+)  # fmt: skip
 def test_resending_rows_never_counts_them_twice(
     built: Path, tmp_path_factory: pytest.TempPathFactory, rows, chunks: int
 ) -> None:
@@ -546,5 +552,41 @@ def test_resending_rows_never_counts_them_twice(
         assert got == last
         recorded = con.execute("select count(*) from row_replacement").fetchone()[0]
         assert recorded == replaced == loaded_rows - len(distinct)
+    finally:
+        con.close()
+
+
+def test_bytes_sent_again_after_a_later_version_are_loaded_as_the_newest(
+    built: Path, tmp_path: Path
+) -> None:
+    """A, then B, then A again: the table holds A (receipt order), and A once more is a duplicate."""
+    con = connect(copy_of(built, tmp_path / "w.duckdb"))
+    try:
+        versions = {
+            v: nasty.csv_bytes(
+                [HEAD, feedback("S001", "GB/T 22239-2019", "2023-Q1", **{"满意度": v})]
+            )
+            for v in ("2", "5")
+        }
+
+        def send(v: str, name: str) -> str:
+            return ingest_bytes(con, "feedback", versions[v], file_name=name).status
+
+        assert [send("2", "a.csv"), send("5", "b.csv"), send("2", "a-again.csv")] == [
+            "loaded",
+            "loaded",
+            "loaded",
+        ]
+        stored = con.execute(
+            "select satisfaction from feedback where site_id = 'S001' and period = '2023-Q1'"
+        ).fetchall()
+        assert stored == [(2,)]
+        assert send("2", "a-third.csv") == "duplicate"  # nothing changed it since
+        assert send("5", "b-again.csv") == "loaded"  # B was replaced by A: B is new again
+        history = con.execute(
+            "select old_sha256, new_sha256 from row_replacement order by replaced_at"
+        ).fetchall()
+        a, b = (sha256_hex(versions[v]) for v in ("2", "5"))
+        assert history == [(a, b), (b, a), (a, b)]
     finally:
         con.close()
