@@ -92,7 +92,9 @@ st.subheader(t("standards.apart_heading", n=apart.height))
 if apart.height:
     st.caption(t("standards.apart_caption"))
     # Not ranked, so no rank column: the reason they are listed apart instead.
-    unranked = {k: v for k, v in labels.items() if k != "rank"}
+    unranked = {
+        k: v for k, v in labels.items() if k not in {"rank", "rank_low", "rank_high", "p_top10"}
+    }
     table(labelled(apart, unranked), "standards_insufficient", t)
 
 codes = ranked["standard_code"].to_list()

@@ -14,9 +14,7 @@ def _script() -> None:
     from app.components.tables import table
     from app.i18n import Translator
 
-    frame = pl.DataFrame(
-        {"site_id": ["S1", "S2"], "reason": [None, "late"], "score": [None, 71.5]}
-    )
+    frame = pl.DataFrame({"site_id": ["S1", "S2"], "reason": [None, "late"], "score": [None, 71.5]})
     table(frame, "t", Translator("en"))
 
 
