@@ -47,13 +47,11 @@ def commit(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("commit")
 
 
-def find_loaded(
-    con: duckdb.DuckDBPyConnection, sha256: str, table: str | None = None
-) -> tuple[Any, ...] | None:
+def find_loaded(con: duckdb.DuckDBPyConnection, sha256: str, table: str) -> tuple[Any, ...] | None:
     """Return (ingest_id, received_at, finished_at, file_name) of the load of these bytes, if any.
 
-    With ``table`` (the source's table), bytes count as loaded only while
-    their rows are still in effect: once a later file has replaced any of
+    Bytes count as loaded only while their rows are still in ``table`` (the
+    source's table): once a later file has replaced any of
     them, sending the same bytes again is a new version in receipt order
     (A, then B, then A again leaves A), not a duplicate to ignore.
     """
@@ -61,10 +59,8 @@ def find_loaded(
     if not rows:
         return None
     ingest_id, received_at, finished_at, file_name, accepted = rows[0]
-    if table is not None and accepted:
-        in_effect = load.rows_from(con, table, sha256)
-        if in_effect is not None and in_effect < accepted:
-            return None
+    if accepted and load.rows_from(con, table, sha256) < accepted:
+        return None
     return ingest_id, received_at, finished_at, file_name
 
 

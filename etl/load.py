@@ -60,13 +60,11 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def rows_from(con: duckdb.DuckDBPyConnection, table: str, sha256: str) -> int | None:
+def rows_from(con: duckdb.DuckDBPyConnection, table: str, sha256: str) -> int:
     """Count the rows of ``table`` that the file ``sha256`` wrote and no later file replaced.
 
-    ``None`` when the table keeps no provenance (no ``source_sha256`` column).
+    Every source table keeps ``source_sha256`` (the loader refuses one without it).
     """
-    if "source_sha256" not in table_columns(con, table):
-        return None
     quoted = _quote(table, [table])
     rows = con.execute(
         f"select count(*) from {quoted} where source_sha256 = $sha256",  # noqa: S608

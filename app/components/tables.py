@@ -17,20 +17,6 @@ def labelled(frame: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
     return frame.select(present).rename({c: labels[c] for c in present})
 
 
-def in_language(frame: pl.DataFrame, column: str, lang: str) -> pl.DataFrame:
-    """Fill ``<column>_<lang>`` from the other language where only that one is known.
-
-    The catalogue lists some standards with a Chinese title only and some with
-    an English one only: a reader sees the title the catalogue has. Where it
-    has none the cell is blank (Streamlit would print a grey "None").
-    """
-    other = "en" if lang == "zh" else "zh"
-    own, fallback = f"{column}_{lang}", f"{column}_{other}"
-    if own not in frame.columns or fallback not in frame.columns:
-        return frame
-    return frame.with_columns(pl.coalesce(own, fallback, pl.lit("")).alias(own))
-
-
 def column_labels(frame: pl.DataFrame, t: Translator) -> pl.DataFrame:
     """Rename raw column names that have a label (``columns.<name>``) in the language."""
     names = catalogue(t.lang)

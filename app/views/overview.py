@@ -12,7 +12,7 @@ from app.components.charts_scores import score_distribution
 from app.components.figure_cache import figure
 from app.components.numbers import format_count, format_money
 from app.components.page import page_start
-from app.components.tables import chart, in_language, table
+from app.components.tables import chart, table
 from app.data.rankings import latest_run, ranking, run_results
 from app.data.reads import read
 
@@ -79,7 +79,6 @@ else:
         ),
     )
     left, right = st.columns(2)
-    good = in_language(good, "title", lang)
     cols = [
         "standard_code",
         "title_zh" if lang == "zh" else "title_en",

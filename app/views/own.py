@@ -68,7 +68,7 @@ else:
     if withheld:
         st.info(t("own.suppressed", n=withheld, min=MIN_OTHER_SITES))
     shown = own.with_columns(
-        pl.coalesce(title, "title_en" if t.lang == "zh" else "title_zh").alias("title"),
+        pl.col(title).alias("title"),
         pl.when(pl.col("benchmark_suppressed"))
         .then(pl.lit(t("own.withheld", min=MIN_OTHER_SITES)))
         .otherwise(pl.lit(""))

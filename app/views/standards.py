@@ -15,7 +15,7 @@ from app.components.charts_scores import (
 )
 from app.components.figure_cache import figure
 from app.components.page import page_start
-from app.components.tables import chart, in_language, labelled, table
+from app.components.tables import chart, labelled, table
 from app.data.rankings import dimension_profile as profile_frame
 from app.data.rankings import funnel, latest_run, ranking, shown_year, standard_history
 from app.data.reads import read
@@ -40,9 +40,7 @@ st.caption(
         else t("standards.year_label", year=year),
     )
 )
-ranked = in_language(ranked, "title", lang).with_columns(
-    pl.col(area_col).fill_null(t("overview.unmapped"))
-)
+ranked = ranked.with_columns(pl.col(area_col).fill_null(t("overview.unmapped")))
 
 search = st.text_input(t("standards.search"), key="standard_search")
 shown = ranked

@@ -48,7 +48,10 @@ own as (
 ),
 final as (
     select
-        o.site_id, o.standard_code, s.title_zh, s.title_en, o.responses,
+        o.site_id, o.standard_code,
+        -- a title the catalogue has in one language only is shown in both
+        coalesce(s.title_zh, s.title_en) as title_zh, coalesce(s.title_en, s.title_zh) as title_en,
+        o.responses,
         o.applicability, o.operability, o.clarity, o.benefit, o.satisfaction,
         n.sites - 1 as other_sites,
         n.sites - 1 < $min_others::integer as benchmark_suppressed,

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import polars as pl
 from streamlit.testing.v1 import AppTest
-
-from app.components.tables import in_language
 
 
 def _script() -> None:
@@ -26,20 +23,3 @@ def test_a_missing_text_shows_blank_and_a_missing_number_stays_missing() -> None
     assert list(shown.iloc[:, 1]) == ["", "late"]  # not a grey "None"
     scores = list(shown.iloc[:, 2])
     assert scores[1] == 71.5 and scores[0] != scores[0]  # NaN: still a number column
-
-
-def test_a_title_known_in_one_language_only_is_shown_in_either() -> None:
-    frame = pl.DataFrame(
-        {"title_zh": ["数据安全", None, None], "title_en": [None, "Data security", None]}
-    )
-    assert in_language(frame, "title", "en")["title_en"].to_list() == [
-        "数据安全",
-        "Data security",
-        "",
-    ]
-    assert in_language(frame, "title", "zh")["title_zh"].to_list() == [
-        "数据安全",
-        "Data security",
-        "",
-    ]
-    assert in_language(frame.drop("title_zh"), "title", "en").equals(frame.drop("title_zh"))

@@ -171,6 +171,16 @@ def wait_for_run(page: object, timeout: float = 90_000) -> None:
     expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=timeout)  # type: ignore[attr-defined]
 
 
+def metric_value(page: object, label: str) -> int:
+    """The count shown by the metric labelled exactly ``label``, once it has been drawn."""
+    metric = page.get_by_test_id("stMetric").filter(  # type: ignore[attr-defined]
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)  # type: ignore[attr-defined]
+    )
+    metric.wait_for(timeout=60_000)
+    value = metric.get_by_test_id("stMetricValue").inner_text()
+    return int("".join(ch for ch in value if ch.isdigit()))
+
+
 def download(page: object, label: str, folder: Path) -> Path:
     """Click the download button ``label`` and save the file under its suggested name."""
     with page.expect_download(timeout=180_000) as started:  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.i18n import catalogue
-from tests.browser.conftest import SCREENSHOTS, ServedApp, sign_in, wait_for_run
+from tests.browser.conftest import SCREENSHOTS, ServedApp, metric_value, sign_in, wait_for_run
 
 pytestmark = pytest.mark.browser
 ZH = catalogue("zh")
@@ -20,21 +20,9 @@ def _open(page, app: ServedApp) -> None:
 
 
 def _counts(page) -> dict[str, int]:
-    """The status counts at the top of the page, by status.
-
-    Streamlit renders the metrics one by one, so each is awaited by its label:
-    reading them as soon as the first appears can miss the later ones.
-    """
-    counts = {}
-    for status in ("submitted", "approved", "returned"):
-        label = ZH[f"approvals.status_{status}"]
-        metric = page.get_by_test_id("stMetric").filter(
-            has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
-        )
-        metric.wait_for(timeout=60_000)
-        value = metric.get_by_test_id("stMetricValue").inner_text().strip()
-        counts[status] = int(value.replace(",", ""))
-    return counts
+    """The status counts at the top of the page, by status."""
+    statuses = ("submitted", "approved", "returned")
+    return {s: metric_value(page, ZH[f"approvals.status_{s}"]) for s in statuses}
 
 
 def test_an_evaluator_approves_a_submission_and_sees_its_status_change(

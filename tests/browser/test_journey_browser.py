@@ -23,6 +23,7 @@ from tests.browser.conftest import (
     SCREENSHOTS,
     ServedApp,
     download,
+    metric_value,
     run_scoring,
     sign_in,
     wait_for_run,
@@ -47,19 +48,11 @@ def new_page(browser: object) -> Iterator[Callable[[], object]]:
         context.close()  # type: ignore[attr-defined]
 
 
-def _metric(page, label: str) -> int:
-    """The value of the metric ``label`` on the page, as a count."""
-    metrics = page.get_by_test_id("stMetric").filter(has_text=label)
-    metrics.first.wait_for(timeout=60_000)
-    lines = [x.strip() for x in metrics.first.inner_text().split("\n") if x.strip()]
-    return int(lines[1].replace(",", ""))
-
-
 def _feedback_total(page, app: ServedApp) -> int:
     page.goto(app.url, wait_until="domcontentloaded")
     page.get_by_role("heading", name=ZH["overview.title"]).wait_for(timeout=60_000)
     wait_for_run(page)
-    return _metric(page, ZH["home.feedback_total"])
+    return metric_value(page, ZH["home.feedback_total"])
 
 
 def _approve(page, app: ServedApp, key: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,19 +12,13 @@ import duckdb
 import pytest
 
 from app.i18n import catalogue
-from tests.browser.conftest import SCREENSHOTS, sign_in, wait_for_run
+from tests.browser.conftest import SCREENSHOTS, metric_value, sign_in, wait_for_run
 
 pytestmark = pytest.mark.browser
 
 
 def _feedback_metric(page) -> int:
-    label = catalogue("zh")["home.feedback_total"]
-    metric = page.get_by_test_id("stMetric").filter(
-        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
-    )
-    metric.wait_for(timeout=60_000)
-    value = metric.get_by_test_id("stMetricValue").inner_text()
-    return int(re.sub(r"[^0-9]", "", value))
+    return metric_value(page, catalogue("zh")["home.feedback_total"])
 
 
 def _new_feedback_rows(demo_warehouse: Path, count: int) -> list[tuple[str, str]]:
